@@ -1,0 +1,383 @@
+//! Agent state and the presence inputs: sign-in and sign-out, chosen
+//! presence, resets, disconnects (P2–P8).
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::conversation::{CloseReason, ConversationState};
+use crate::error::InputError;
+use crate::ids::{AgentId, PresenceId};
+use crate::output::{NotificationEnd, Output, RerouteReason};
+use crate::presence::{self, BaseStatus, PresenceReason};
+use crate::switchboard::Switchboard;
+use crate::template::NotificationKind;
+use crate::work::Place;
+
+/// What keeps an agent's presence where it is (P4, P6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PresenceMode {
+    /// Computed from capacity in use; follows every change (P5).
+    Computed,
+    /// Chosen Available or Busy: lasts until the agent accepts or closes work (P4).
+    ChosenUntilWork,
+    /// Chosen Offline, Away or Busy-DND (or kept from sign-in): lasts until changed (P4).
+    Chosen,
+    /// Set by the system as a penalty; lasts until reset (P6).
+    Penalty,
+}
+
+/// What a disconnect saved, to restore on a timely reconnect (P8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Disconnect {
+    pub(crate) at: DateTime<Utc>,
+    pub(crate) presence: usize,
+    pub(crate) mode: PresenceMode,
+}
+
+/// One agent's live state.
+// Independent facts reported by the host; no two of them form a state.
+#[allow(clippy::struct_excessive_bools)]
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct AgentState {
+    /// Capacity units the agent has (C1).
+    pub(crate) capacity: i64,
+    /// Units consumed by work assigned to the agent.
+    pub(crate) assigned_units: i64,
+    /// Units held by pending Alert offers (C1, *ours*).
+    pub(crate) offered_units: i64,
+    /// Session slots taken: open sessions, pending offers and assigned work
+    /// not yet opened (S1, *ours*: a slot is reserved at offer time).
+    pub(crate) slots: u32,
+    pub(crate) signed_in: bool,
+    pub(crate) connected: bool,
+    /// Index of the current presence.
+    pub(crate) presence: usize,
+    pub(crate) mode: PresenceMode,
+    pub(crate) in_focus: bool,
+    pub(crate) desktop_permission: bool,
+    pub(crate) disconnected: Option<Disconnect>,
+    /// Assignment counter value at the last offer (0: never), for round robin.
+    pub(crate) last_assignment: u64,
+}
+
+impl AgentState {
+    /// A signed-out agent with `capacity` units.
+    pub(crate) fn new(capacity: i64) -> Self {
+        Self {
+            capacity,
+            assigned_units: 0,
+            offered_units: 0,
+            slots: 0,
+            signed_in: false,
+            connected: false,
+            presence: presence::BUILTIN_OFFLINE,
+            mode: PresenceMode::Chosen,
+            in_focus: true,
+            desktop_permission: false,
+            disconnected: None,
+            last_assignment: 0,
+        }
+    }
+
+    /// Units neither assigned nor held by an offer.
+    pub(crate) fn free_units(&self) -> i64 {
+        self.capacity - self.assigned_units - self.offered_units
+    }
+
+    /// Presence computed from capacity in use (P5).
+    pub(crate) fn computed_presence(&self) -> usize {
+        presence::computed(self.assigned_units, self.capacity)
+    }
+}
+
+impl Switchboard {
+    /// Index of `agent`, or `UnknownAgent`.
+    pub(crate) fn agent_index(&self, agent: &AgentId) -> Result<usize, InputError> {
+        self.cfg
+            .agents
+            .get_index_of(agent)
+            .ok_or_else(|| InputError::UnknownAgent(agent.clone()))
+    }
+
+    /// Index of a signed-in agent.
+    pub(crate) fn signed_in_agent(&self, agent: &AgentId) -> Result<usize, InputError> {
+        let a = self.agent_index(agent)?;
+        if self.agents[a].signed_in {
+            Ok(a)
+        } else {
+            Err(InputError::NotSignedIn(agent.clone()))
+        }
+    }
+
+    /// Index of a signed-in, connected agent.
+    fn connected_agent(&self, agent: &AgentId) -> Result<usize, InputError> {
+        let a = self.signed_in_agent(agent)?;
+        if self.agents[a].connected {
+            Ok(a)
+        } else {
+            Err(InputError::Disconnected(agent.clone()))
+        }
+    }
+
+    /// Base status of the agent's presence.
+    pub(crate) fn base_status(&self, a: usize) -> BaseStatus {
+        self.cfg
+            .presences
+            .get_index(self.agents[a].presence)
+            .map_or(BaseStatus::Offline, |(_, p)| p.base)
+    }
+
+    /// Sets presence and mode; reports a change of presence and starts a cycle (P9).
+    pub(crate) fn set_presence(
+        &mut self,
+        a: usize,
+        to: usize,
+        mode: PresenceMode,
+        why: PresenceReason,
+    ) {
+        let agent = &mut self.agents[a];
+        agent.mode = mode;
+        let from = std::mem::replace(&mut agent.presence, to);
+        if from != to {
+            self.cycle_due = true;
+            let name = |i: usize| self.presence_id(i);
+            self.emit(Output::PresenceChanged {
+                agent: self.agent_id(a),
+                from: name(from),
+                to: name(to),
+                why,
+            });
+        }
+    }
+
+    /// After capacity in use changed: a computed presence follows (P5).
+    pub(crate) fn follow_capacity(&mut self, a: usize) {
+        let agent = &self.agents[a];
+        if agent.signed_in && agent.connected && agent.mode == PresenceMode::Computed {
+            self.set_presence(
+                a,
+                agent.computed_presence(),
+                PresenceMode::Computed,
+                PresenceReason::Computed,
+            );
+        }
+    }
+
+    /// The agent accepted, opened or closed work: a presence chosen as
+    /// Available or Busy gives way to the computed one (P4).
+    pub(crate) fn work_changed_hands(&mut self, a: usize) {
+        let agent = &self.agents[a];
+        if agent.connected
+            && matches!(
+                agent.mode,
+                PresenceMode::Computed | PresenceMode::ChosenUntilWork
+            )
+        {
+            self.set_presence(
+                a,
+                agent.computed_presence(),
+                PresenceMode::Computed,
+                PresenceReason::Computed,
+            );
+        }
+    }
+
+    /// Presence at sign-in, or on a late reconnect (P3).
+    fn initial_presence(&self, a: usize) -> (usize, PresenceMode) {
+        let default = self
+            .cfg
+            .agents
+            .get_index(a)
+            .map_or(presence::BUILTIN_AVAILABLE, |(_, (_, d))| *d);
+        let base = self
+            .cfg
+            .presences
+            .get_index(default)
+            .map_or(BaseStatus::Available, |(_, p)| p.base);
+        if matches!(base, BaseStatus::Offline | BaseStatus::Away) {
+            (default, PresenceMode::Chosen)
+        } else {
+            (self.agents[a].computed_presence(), PresenceMode::Computed)
+        }
+    }
+
+    pub(crate) fn sign_in(&mut self, agent: &AgentId) -> Result<(), InputError> {
+        let a = self.agent_index(agent)?;
+        if self.agents[a].signed_in {
+            return Err(InputError::AlreadySignedIn(agent.clone()));
+        }
+        let state = &mut self.agents[a];
+        state.signed_in = true;
+        state.connected = true;
+        state.in_focus = true;
+        let (to, mode) = self.initial_presence(a);
+        self.set_presence(a, to, mode, PresenceReason::SignedIn);
+        self.cycle_due = true;
+        Ok(())
+    }
+
+    pub(crate) fn sign_out(&mut self, agent: &AgentId) -> Result<(), InputError> {
+        let a = self.signed_in_agent(agent)?;
+        // Offers first, in issue order, then the work assigned to the agent.
+        let alerts: Vec<_> = self
+            .offers
+            .iter()
+            .filter(|(_, o)| o.agent == a && o.kind == NotificationKind::Alert)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in alerts {
+            self.withdraw_alert(id, NotificationEnd::Rescinded, RerouteReason::SignedOut);
+        }
+        let held: Vec<usize> = self
+            .items
+            .values()
+            .enumerate()
+            .filter(|(_, item)| matches!(item.place, Place::Assigned { agent, .. } if agent == a))
+            .map(|(i, _)| i)
+            .collect();
+        for i in held {
+            if self.items[i].state == ConversationState::WrapUp {
+                self.close_item(i, CloseReason::AgentSignedOut);
+            } else {
+                self.unassign(i, RerouteReason::SignedOut);
+            }
+        }
+        let own: Vec<_> = self
+            .sessions
+            .iter()
+            .filter(|(_, s)| s.agent == a)
+            .map(|(id, _)| *id)
+            .collect();
+        for session in own {
+            self.close_session(session);
+        }
+        let state = &mut self.agents[a];
+        state.signed_in = false;
+        state.connected = false;
+        state.disconnected = None;
+        self.set_presence(
+            a,
+            presence::BUILTIN_OFFLINE,
+            PresenceMode::Chosen,
+            PresenceReason::SignedOut,
+        );
+        Ok(())
+    }
+
+    pub(crate) fn choose_presence(
+        &mut self,
+        agent: &AgentId,
+        chosen: &PresenceId,
+    ) -> Result<(), InputError> {
+        let a = self.connected_agent(agent)?;
+        let (p, def) = self
+            .cfg
+            .presences
+            .get_full(chosen)
+            .map(|(i, _, d)| (i, d.base))
+            .ok_or_else(|| InputError::UnknownPresence(chosen.clone()))?;
+        if p == presence::BUILTIN_INACTIVE {
+            return Err(InputError::PresenceNotSelectable(chosen.clone()));
+        }
+        let mode = if matches!(def, BaseStatus::Available | BaseStatus::Busy) {
+            PresenceMode::ChosenUntilWork
+        } else {
+            PresenceMode::Chosen
+        };
+        self.set_presence(a, p, mode, PresenceReason::Manual);
+        Ok(())
+    }
+
+    pub(crate) fn reset_presence(
+        &mut self,
+        agent: &AgentId,
+        why: PresenceReason,
+    ) -> Result<(), InputError> {
+        let a = self.connected_agent(agent)?;
+        if self.agents[a].mode != PresenceMode::Penalty {
+            return Err(InputError::NoPenalty(agent.clone()));
+        }
+        self.set_presence(
+            a,
+            self.agents[a].computed_presence(),
+            PresenceMode::Computed,
+            why,
+        );
+        Ok(())
+    }
+
+    /// Puts a penalty presence on the agent (T2, T4, S2).
+    pub(crate) fn penalise(&mut self, a: usize, to: usize, why: PresenceReason) {
+        self.set_presence(a, to, PresenceMode::Penalty, why);
+    }
+
+    pub(crate) fn set_focus(&mut self, agent: &AgentId, in_focus: bool) -> Result<(), InputError> {
+        let a = self.agent_index(agent)?;
+        self.agents[a].in_focus = in_focus;
+        Ok(())
+    }
+
+    pub(crate) fn set_permission(
+        &mut self,
+        agent: &AgentId,
+        granted: bool,
+    ) -> Result<(), InputError> {
+        let a = self.agent_index(agent)?;
+        self.agents[a].desktop_permission = granted;
+        Ok(())
+    }
+
+    pub(crate) fn disconnect(
+        &mut self,
+        agent: &AgentId,
+        now: DateTime<Utc>,
+    ) -> Result<(), InputError> {
+        let a = self.connected_agent(agent)?;
+        let state = &mut self.agents[a];
+        state.connected = false;
+        state.disconnected = Some(Disconnect {
+            at: now,
+            presence: state.presence,
+            mode: state.mode,
+        });
+        // Offers in flight are treated as unseen (T3).
+        for offer in self.offers.values_mut().filter(|o| o.agent == a) {
+            offer.displayed = false;
+        }
+        let mode = self.agents[a].mode;
+        self.set_presence(
+            a,
+            presence::BUILTIN_OFFLINE,
+            mode,
+            PresenceReason::Disconnected,
+        );
+        Ok(())
+    }
+
+    pub(crate) fn reconnect(
+        &mut self,
+        agent: &AgentId,
+        now: DateTime<Utc>,
+    ) -> Result<(), InputError> {
+        let a = self.signed_in_agent(agent)?;
+        let Some(saved) = self.agents[a].disconnected else {
+            return Err(InputError::NotDisconnected(agent.clone()));
+        };
+        let grace = TimeDelta::seconds(self.cfg.org.reconnect_grace_secs.into());
+        let state = &mut self.agents[a];
+        state.connected = true;
+        state.disconnected = None;
+        let (to, mode) = if now - saved.at <= grace {
+            let to = if saved.mode == PresenceMode::Computed {
+                state.computed_presence()
+            } else {
+                saved.presence
+            };
+            (to, saved.mode)
+        } else {
+            self.initial_presence(a)
+        };
+        self.set_presence(a, to, mode, PresenceReason::Reconnected);
+        self.cycle_due = true;
+        Ok(())
+    }
+}

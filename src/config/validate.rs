@@ -1,0 +1,410 @@
+//! Whole-configuration validation (D1), compiled into dense lookups.
+
+use indexmap::IndexMap;
+
+use super::{Agent, Channel, Config, Distribution, OrgSettings, Workstream};
+use crate::error::{ConfigError, IdKind};
+use crate::ids::{AgentId, PresenceId, QueueId, TemplateId, WorkstreamId};
+use crate::presence::{self, BaseStatus, Presence};
+use crate::template::{self, MAX_FIELDS, MAX_TIMEOUT_SECS, Scenario, Template};
+
+/// Every scenario, in the order [`CompiledWorkstream::templates`] holds them.
+pub(crate) const SCENARIOS: [Scenario; 7] = [
+    Scenario::IncomingAuthenticated,
+    Scenario::IncomingUnauthenticated,
+    Scenario::Transfer,
+    Scenario::Consult,
+    Scenario::SupervisorAssign,
+    Scenario::RecordAssigned,
+    Scenario::Escalation,
+];
+
+/// A workstream with its references resolved to indexes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CompiledWorkstream {
+    pub(crate) id: WorkstreamId,
+    pub(crate) channel: Channel,
+    pub(crate) distribution: Distribution,
+    /// Template index per scenario, in [`SCENARIOS`] order.
+    pub(crate) templates: [usize; 7],
+    pub(crate) allowed: Vec<BaseStatus>,
+    pub(crate) units: i64,
+}
+
+impl CompiledWorkstream {
+    /// Whether routing may offer this work to an agent whose presence has `base` (P7).
+    pub(crate) fn allows(&self, base: BaseStatus) -> bool {
+        self.allowed.contains(&base)
+    }
+
+    /// Template index for `scenario`.
+    pub(crate) fn template(&self, scenario: Scenario) -> usize {
+        let slot = SCENARIOS.iter().position(|s| *s == scenario).unwrap_or(0);
+        self.templates[slot]
+    }
+}
+
+/// A queue with member agents as indexes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CompiledQueue {
+    pub(crate) id: QueueId,
+    pub(crate) members: Vec<usize>,
+}
+
+/// The configuration after validation: every reference is a dense index.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Compiled {
+    pub(crate) org: OrgSettings,
+    pub(crate) presences: IndexMap<PresenceId, Presence>,
+    pub(crate) templates: IndexMap<TemplateId, Template>,
+    pub(crate) workstreams: IndexMap<WorkstreamId, CompiledWorkstream>,
+    pub(crate) queues: IndexMap<QueueId, CompiledQueue>,
+    /// Agents in configuration order, with their default presence as an index.
+    pub(crate) agents: IndexMap<AgentId, (Agent, usize)>,
+}
+
+fn in_range(
+    field: impl FnOnce() -> String,
+    value: i64,
+    min: i64,
+    max: i64,
+) -> Result<(), ConfigError> {
+    if (min..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(ConfigError::OutOfRange {
+            field: field(),
+            value,
+            min,
+            max,
+        })
+    }
+}
+
+fn not_empty(kind: IdKind, id: &str, field: impl FnOnce() -> String) -> Result<(), ConfigError> {
+    if id.is_empty() {
+        Err(ConfigError::EmptyId {
+            kind,
+            field: field(),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+fn at_most(field: impl FnOnce() -> String, text: &str, max: usize) -> Result<(), ConfigError> {
+    let len = text.chars().count();
+    if len > max {
+        Err(ConfigError::TooLong {
+            field: field(),
+            len,
+            max,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+fn braces(field: impl FnOnce() -> String, text: &str) -> Result<(), ConfigError> {
+    template::check_braces(text).map_err(|offset| ConfigError::UnbalancedBrace {
+        field: field(),
+        offset,
+    })
+}
+
+fn check_org(org: &OrgSettings) -> Result<(), ConfigError> {
+    in_range(
+        || "org.session_limit".into(),
+        org.session_limit.into(),
+        1,
+        100,
+    )?;
+    in_range(
+        || "org.declines_allowed".into(),
+        org.declines_allowed.into(),
+        1,
+        5,
+    )?;
+    // Kept within a week so deadlines stay far from chrono's limits.
+    in_range(
+        || "org.unseen_reroute_delay_secs".into(),
+        org.unseen_reroute_delay_secs.into(),
+        0,
+        604_800,
+    )?;
+    in_range(
+        || "org.reconnect_grace_secs".into(),
+        org.reconnect_grace_secs.into(),
+        0,
+        604_800,
+    )?;
+    Ok(())
+}
+
+/// Validates one custom template (N2, N3).
+fn check_template(t: &Template, at: &str) -> Result<(), ConfigError> {
+    let f = |name: &str| format!("{at}.{name}");
+    not_empty(IdKind::Template, &t.name.0, || f("name"))?;
+    at_most(|| f("name"), &t.name.0, 100)?;
+    at_most(|| f("title"), &t.title, 100)?;
+    at_most(|| f("icon"), &t.icon, 1024)?;
+    at_most(|| f("accept_label"), &t.accept_label, 100)?;
+    at_most(|| f("reject_label"), &t.reject_label, 100)?;
+    in_range(
+        || f("timeout_secs"),
+        t.timeout_secs.into(),
+        1,
+        MAX_TIMEOUT_SECS.into(),
+    )?;
+    if t.fields.len() > MAX_FIELDS {
+        return Err(ConfigError::TooManyFields {
+            field: f("fields"),
+            count: t.fields.len(),
+        });
+    }
+    if t.auto_accept && !t.auto_assign {
+        return Err(ConfigError::AutoAcceptWithoutAutoAssign {
+            field: f("auto_accept"),
+        });
+    }
+    braces(|| f("title"), &t.title)?;
+    for (i, field) in t.fields.iter().enumerate() {
+        at_most(|| f(&format!("fields[{i}].header")), &field.header, 100)?;
+        braces(|| f(&format!("fields[{i}].header")), &field.header)?;
+        braces(|| f(&format!("fields[{i}].value")), &field.value)?;
+    }
+    Ok(())
+}
+
+fn compile_presences(custom: &[Presence]) -> Result<IndexMap<PresenceId, Presence>, ConfigError> {
+    let mut all: IndexMap<PresenceId, Presence> = presence::builtins()
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect();
+    for (i, p) in custom.iter().enumerate() {
+        let at = || format!("presences[{i}].id");
+        not_empty(IdKind::Presence, &p.id.0, at)?;
+        if all.contains_key(&p.id) {
+            return Err(ConfigError::DuplicateId {
+                kind: IdKind::Presence,
+                id: p.id.0.clone(),
+                field: at(),
+            });
+        }
+        all.insert(p.id.clone(), p.clone());
+    }
+    Ok(all)
+}
+
+fn compile_templates(custom: &[Template]) -> Result<IndexMap<TemplateId, Template>, ConfigError> {
+    let mut all: IndexMap<TemplateId, Template> = template::builtin_templates()
+        .into_iter()
+        .map(|t| (t.name.clone(), t))
+        .collect();
+    let builtin_count = all.len();
+    for (i, t) in custom.iter().enumerate() {
+        let at = format!("templates[{i}]");
+        if let Some(index) = all.get_index_of(&t.name) {
+            return Err(if index < builtin_count {
+                ConfigError::BuiltInTemplateReadOnly {
+                    name: t.name.0.clone(),
+                    field: format!("{at}.name"),
+                }
+            } else {
+                ConfigError::DuplicateId {
+                    kind: IdKind::Template,
+                    id: t.name.0.clone(),
+                    field: format!("{at}.name"),
+                }
+            });
+        }
+        check_template(t, &at)?;
+        all.insert(t.name.clone(), t.clone());
+    }
+    Ok(all)
+}
+
+fn compile_workstream(
+    w: &Workstream,
+    at: &str,
+    templates: &IndexMap<TemplateId, Template>,
+) -> Result<CompiledWorkstream, ConfigError> {
+    not_empty(IdKind::Workstream, &w.id.0, || format!("{at}.id"))?;
+    if w.channel == Channel::Voice && w.distribution == Distribution::Pick {
+        return Err(ConfigError::VoiceMustPush {
+            field: format!("{at}.distribution"),
+        });
+    }
+    in_range(
+        || format!("{at}.capacity_units"),
+        w.capacity_units.into(),
+        0,
+        1_000_000,
+    )?;
+    let mut resolved = [0; 7];
+    for (slot, scenario) in SCENARIOS.iter().enumerate() {
+        let name = match w.templates.get(scenario) {
+            Some(name) => name.clone(),
+            None => TemplateId(template::builtin_name(w.channel, *scenario)),
+        };
+        resolved[slot] =
+            templates
+                .get_index_of(&name)
+                .ok_or_else(|| ConfigError::UnknownReference {
+                    kind: IdKind::Template,
+                    id: name.0.clone(),
+                    field: format!("{at}.templates[{scenario:?}]"),
+                })?;
+    }
+    Ok(CompiledWorkstream {
+        id: w.id.clone(),
+        channel: w.channel,
+        distribution: w.distribution,
+        templates: resolved,
+        allowed: w.allowed_presences.clone(),
+        units: w.capacity_units.into(),
+    })
+}
+
+/// Validates `config` as a whole and compiles it (D1).
+///
+/// # Errors
+/// The first offending field, in the order org, presences, templates,
+/// workstreams, agents, queues, contacts.
+pub(crate) fn compile(config: &Config) -> Result<Compiled, ConfigError> {
+    check_org(&config.org)?;
+    let presences = compile_presences(&config.presences)?;
+    let templates = compile_templates(&config.templates)?;
+
+    let mut workstreams = IndexMap::with_capacity(config.workstreams.len());
+    for (i, w) in config.workstreams.iter().enumerate() {
+        let at = format!("workstreams[{i}]");
+        let compiled = compile_workstream(w, &at, &templates)?;
+        if workstreams.insert(w.id.clone(), compiled).is_some() {
+            return Err(ConfigError::DuplicateId {
+                kind: IdKind::Workstream,
+                id: w.id.0.clone(),
+                field: format!("{at}.id"),
+            });
+        }
+    }
+
+    let agents = compile_agents(&config.agents, &presences)?;
+    let queues = compile_queues(&config.queues, &agents)?;
+    check_contacts(&config.contacts)?;
+
+    Ok(Compiled {
+        org: config.org.clone(),
+        presences,
+        templates,
+        workstreams,
+        queues,
+        agents,
+    })
+}
+
+type CompiledAgents = IndexMap<AgentId, (Agent, usize)>;
+
+fn compile_agents(
+    list: &[Agent],
+    presences: &IndexMap<PresenceId, Presence>,
+) -> Result<CompiledAgents, ConfigError> {
+    let mut agents = IndexMap::with_capacity(list.len());
+    for (i, a) in list.iter().enumerate() {
+        let at = format!("agents[{i}]");
+        not_empty(IdKind::Agent, &a.id.0, || format!("{at}.id"))?;
+        in_range(
+            || format!("{at}.capacity_units"),
+            a.capacity_units.into(),
+            0,
+            1_000_000,
+        )?;
+        let default = presences.get_index_of(&a.default_presence).ok_or_else(|| {
+            ConfigError::UnknownReference {
+                kind: IdKind::Presence,
+                id: a.default_presence.0.clone(),
+                field: format!("{at}.default_presence"),
+            }
+        })?;
+        if default == presence::BUILTIN_INACTIVE {
+            return Err(ConfigError::UnknownReference {
+                kind: IdKind::Presence,
+                id: a.default_presence.0.clone(),
+                field: format!("{at}.default_presence"),
+            });
+        }
+        if agents.insert(a.id.clone(), (a.clone(), default)).is_some() {
+            return Err(ConfigError::DuplicateId {
+                kind: IdKind::Agent,
+                id: a.id.0.clone(),
+                field: format!("{at}.id"),
+            });
+        }
+    }
+
+    Ok(agents)
+}
+
+fn compile_queues(
+    list: &[super::Queue],
+    agents: &CompiledAgents,
+) -> Result<IndexMap<QueueId, CompiledQueue>, ConfigError> {
+    let mut queues = IndexMap::with_capacity(list.len());
+    for (i, q) in list.iter().enumerate() {
+        let at = format!("queues[{i}]");
+        not_empty(IdKind::Queue, &q.id.0, || format!("{at}.id"))?;
+        if queues.contains_key(&q.id) {
+            return Err(ConfigError::DuplicateId {
+                kind: IdKind::Queue,
+                id: q.id.0.clone(),
+                field: format!("{at}.id"),
+            });
+        }
+        let mut members = Vec::with_capacity(q.members.len());
+        for (m, agent) in q.members.iter().enumerate() {
+            let field = || format!("{at}.members[{m}]");
+            let index =
+                agents
+                    .get_index_of(agent)
+                    .ok_or_else(|| ConfigError::UnknownReference {
+                        kind: IdKind::Agent,
+                        id: agent.0.clone(),
+                        field: field(),
+                    })?;
+            if members.contains(&index) {
+                return Err(ConfigError::DuplicateId {
+                    kind: IdKind::Agent,
+                    id: agent.0.clone(),
+                    field: field(),
+                });
+            }
+            members.push(index);
+        }
+        queues.insert(
+            q.id.clone(),
+            CompiledQueue {
+                id: q.id.clone(),
+                members,
+            },
+        );
+    }
+
+    Ok(queues)
+}
+
+fn check_contacts(list: &[super::Contact]) -> Result<(), ConfigError> {
+    let mut contact_ids = IndexMap::with_capacity(list.len());
+    for (i, c) in list.iter().enumerate() {
+        let at = || format!("contacts[{i}].id");
+        not_empty(IdKind::Contact, &c.id.0, at)?;
+        if contact_ids.insert(c.id.clone(), ()).is_some() {
+            return Err(ConfigError::DuplicateId {
+                kind: IdKind::Contact,
+                id: c.id.0.clone(),
+                field: at(),
+            });
+        }
+    }
+
+    Ok(())
+}

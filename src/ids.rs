@@ -1,0 +1,101 @@
+//! Identifiers.
+//!
+//! IDs the caller owns (agents, work items, queues, workstreams, templates,
+//! presences, contacts) are caller-chosen strings wrapped in newtypes, so an
+//! agent id can never be passed where a queue id is expected. IDs the engine
+//! issues (notifications, sessions) are sequential numbers.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! string_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl $name {
+            /// Wraps a caller-chosen identifier.
+            pub fn new(id: impl Into<String>) -> Self {
+                Self(id.into())
+            }
+
+            /// The identifier as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(id: &str) -> Self {
+                Self(id.to_owned())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(id: String) -> Self {
+                Self(id)
+            }
+        }
+    };
+}
+
+macro_rules! number_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub u64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+    };
+}
+
+string_id!(
+    /// An agent, as the host service names them.
+    AgentId
+);
+string_id!(
+    /// A work item: a conversation (chat, SMS, call, …) or a record such as a case.
+    WorkItemId
+);
+string_id!(
+    /// A queue that work waits in.
+    QueueId
+);
+string_id!(
+    /// A workstream: the channel and distribution rules a work item follows.
+    WorkstreamId
+);
+string_id!(
+    /// A notification template, by its unique name.
+    TemplateId
+);
+string_id!(
+    /// A presence (built-in or custom), by its name, e.g. `"Busy - DND"`.
+    PresenceId
+);
+string_id!(
+    /// A customer contact record.
+    ContactId
+);
+number_id!(
+    /// A notification the engine issued; numbers start at 1 and never repeat.
+    NotificationId
+);
+number_id!(
+    /// A session the engine opened on an agent's desk; numbers start at 1 and never repeat.
+    SessionId
+);

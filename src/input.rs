@@ -1,0 +1,198 @@
+//! Inputs: everything the host service tells the engine.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Contact;
+use crate::ids::{
+    AgentId, NotificationId, PresenceId, QueueId, SessionId, WorkItemId, WorkstreamId,
+};
+
+/// One event from the host service, applied by [`Switchboard::handle`](crate::Switchboard::handle).
+///
+/// Serialises as `{"AgentSignedIn": {"agent": "ada"}}`, so an input log is a
+/// replayable JSON-lines file.
+// Inputs are handled one at a time; boxing `WorkArrived` would only cost the caller.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Input {
+    /// The agent signed in (P3).
+    AgentSignedIn {
+        /// Who.
+        agent: AgentId,
+    },
+    /// The agent signed out: offers are rescinded and assigned work goes back to its queue.
+    AgentSignedOut {
+        /// Who.
+        agent: AgentId,
+    },
+    /// The agent chose a presence (P2, P4).
+    SetPresence {
+        /// Who.
+        agent: AgentId,
+        /// The presence chosen.
+        presence: PresenceId,
+    },
+    /// The agent reset their presence from a penalty alert (P6).
+    ResetPresence {
+        /// Who.
+        agent: AgentId,
+    },
+    /// A supervisor reset the agent's presence (P6).
+    SupervisorResetPresence {
+        /// Whose presence.
+        agent: AgentId,
+    },
+    /// The agent's app gained or lost focus (N6).
+    AppFocusChanged {
+        /// Who.
+        agent: AgentId,
+        /// Whether the app is now in focus.
+        in_focus: bool,
+    },
+    /// The agent granted or denied the browser's notification permission (N6).
+    DesktopPermission {
+        /// Who.
+        agent: AgentId,
+        /// Whether notifications are allowed.
+        granted: bool,
+    },
+    /// The agent's client lost its connection (P8).
+    ClientDisconnected {
+        /// Who.
+        agent: AgentId,
+    },
+    /// The agent's client is back (P8).
+    ClientReconnected {
+        /// Who.
+        agent: AgentId,
+    },
+    /// The client displayed the notification: the agent has seen it (T3).
+    NotificationDisplayed {
+        /// Which.
+        notification: NotificationId,
+    },
+    /// The agent selected the body of a desktop notification (N7).
+    DesktopNotificationClicked {
+        /// Which.
+        notification: NotificationId,
+    },
+    /// The agent accepted an Alert.
+    Accept {
+        /// Which.
+        notification: NotificationId,
+    },
+    /// The agent rejected an Alert (T4, T5).
+    Reject {
+        /// Which.
+        notification: NotificationId,
+    },
+    /// The agent opened a Toast (T7, T8).
+    Open {
+        /// Which.
+        notification: NotificationId,
+    },
+    /// The agent opened work assigned to them that has no session yet: work
+    /// assigned unseen (T3) or by a Toast (T7).
+    OpenWork {
+        /// Which work item.
+        item: WorkItemId,
+    },
+    /// The agent opened a session of their own (S1).
+    AgentOpenedSession {
+        /// Who.
+        agent: AgentId,
+    },
+    /// The agent closed a session of their own (S1).
+    AgentClosedSession {
+        /// Who.
+        agent: AgentId,
+        /// Which session.
+        session: SessionId,
+    },
+    /// New work arrived.
+    WorkArrived(WorkItem),
+    /// The customer left before or during the conversation.
+    CustomerLeft {
+        /// Which work item.
+        item: WorkItemId,
+    },
+    /// The conversation ended: Active → WrapUp.
+    ConversationEnded {
+        /// Which work item.
+        item: WorkItemId,
+    },
+    /// The conversation (or record) was closed: WrapUp → Closed, or Active → Closed for records.
+    ConversationClosed {
+        /// Which work item.
+        item: WorkItemId,
+    },
+    /// A contact was added or changed (K2).
+    ContactUpserted(Contact),
+}
+
+/// New work: a conversation or a record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WorkItem {
+    /// Unique id.
+    pub id: WorkItemId,
+    /// Its workstream.
+    pub workstream: WorkstreamId,
+    /// The queue it waits in.
+    pub queue: QueueId,
+    /// Priority: lower numbers go first (A2).
+    pub priority: i32,
+    /// The identified customer, if any.
+    pub customer: Option<Customer>,
+    /// The linked case, if any.
+    pub case: Option<Case>,
+    /// Other slug values: pre-chat answers, `visitorLanguage`, `visitorDevice`,
+    /// `entityRoutingLogicalName`, bot context, …
+    pub context: IndexMap<String, String>,
+    /// The SMS sender's number, matched against contacts (K2).
+    pub sms_from: Option<String>,
+    /// Skills an agent must hold (A4).
+    pub required_skills: Vec<String>,
+    /// Escalated to an agent by a bot (L5).
+    pub escalated_from_bot: bool,
+}
+
+impl WorkItem {
+    /// Work with the given id, workstream and queue, and nothing else set.
+    pub fn new(
+        id: impl Into<WorkItemId>,
+        workstream: impl Into<WorkstreamId>,
+        queue: impl Into<QueueId>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            workstream: workstream.into(),
+            queue: queue.into(),
+            ..Self::default()
+        }
+    }
+}
+
+/// An identified customer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Customer {
+    /// Name, shown as `{customerName}`.
+    pub name: String,
+    /// Entity name, shown as `{customerEntityName}`, e.g. `"contact"`.
+    pub entity_name: String,
+    /// Record id, shown as `{customerRecordId}`.
+    pub record_id: String,
+}
+
+/// A linked case.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Case {
+    /// Case id, shown as `{caseId}`.
+    pub id: String,
+    /// Case title, shown as `{caseTitle}`.
+    pub title: String,
+}

@@ -1,0 +1,521 @@
+//! The notification lifecycle: offer, display, accept, reject, open,
+//! time-out, unseen assignment and reroute (N1–N7, T1–T9).
+
+use chrono::{DateTime, Utc};
+
+use crate::config::{Channel, Experience};
+use crate::conversation::ConversationState;
+use crate::error::InputError;
+use crate::ids::{NotificationId, WorkItemId};
+use crate::output::{
+    AlertKind, DesktopNotification, Notification, NotificationEnd, Output, RenderedField,
+    RerouteReason,
+};
+use crate::presence::{self, BaseStatus, PresenceReason};
+use crate::switchboard::Switchboard;
+use crate::template::{DesktopMode, NotificationKind, Rendered, Scenario, Template, render};
+use crate::timer::{Timer, TimerKey};
+use crate::work::{Place, Slugs};
+
+/// Distinct agents whose declines park an item (T6).
+pub(crate) const PARK_AFTER_DECLINERS: usize = 100;
+
+/// A pending notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Offer {
+    pub(crate) agent: usize,
+    pub(crate) item: usize,
+    pub(crate) kind: NotificationKind,
+    pub(crate) deadline: DateTime<Utc>,
+    pub(crate) timer: TimerKey,
+    /// The client acknowledged its display (T3).
+    pub(crate) displayed: bool,
+    /// It also went to the desktop (N6, N7).
+    pub(crate) on_desktop: bool,
+    /// The reject button is shown (T5).
+    pub(crate) rejectable: bool,
+}
+
+impl Switchboard {
+    /// The pending offer `id`, if it is still live at `now` (T9).
+    fn live_offer(&self, id: NotificationId, now: DateTime<Utc>) -> Result<Offer, InputError> {
+        match self.offers.get(&id) {
+            Some(offer) if offer.deadline > now => Ok(*offer),
+            Some(_) => Err(InputError::NotificationClosed(id)),
+            None if id.0 >= 1 && id.0 < self.next_notification => {
+                Err(InputError::NotificationClosed(id))
+            }
+            None => Err(InputError::UnknownNotification(id)),
+        }
+    }
+
+    /// The scenario of an item's next offer (N5).
+    fn scenario(&self, i: usize) -> Scenario {
+        let channel = self.cfg.workstreams[self.items[i].workstream].channel;
+        if channel == Channel::Record {
+            Scenario::RecordAssigned
+        } else if self.identified(i) {
+            Scenario::IncomingAuthenticated
+        } else {
+            Scenario::IncomingUnauthenticated
+        }
+    }
+
+    /// Renders a template's title and fields for item `i` (N3).
+    fn render(&self, i: usize, template: &Template) -> (String, Vec<RenderedField>, Vec<String>) {
+        let slugs = Slugs {
+            board: self,
+            item: &self.items[i],
+        };
+        let mut rendered = Rendered::default();
+        let title = render(&template.title, &slugs, &mut rendered);
+        let fields = template
+            .fields
+            .iter()
+            .map(|f| RenderedField {
+                header: f.header.clone(),
+                value: render(&f.value, &slugs, &mut rendered),
+            })
+            .collect();
+        (title, fields, rendered.unresolved)
+    }
+
+    /// The desktop copy of a notification for agent `a`, if it gets one (N6).
+    fn desktop_copy(&self, a: usize, template: &Template) -> Option<DesktopNotification> {
+        let agent = &self.agents[a];
+        let wanted = match template.desktop {
+            DesktopMode::Never => false,
+            DesktopMode::WhenInBackground => !agent.in_focus,
+            DesktopMode::Always => true,
+        };
+        let standalone = self.agent_experience(a) == Experience::Standalone;
+        (wanted && standalone && agent.desktop_permission).then(|| DesktopNotification {
+            icon: (!template.icon.to_ascii_lowercase().ends_with(".svg"))
+                .then(|| template.icon.clone()),
+        })
+    }
+
+    /// Offers waiting item `i` to agent `a` (N1–N6, C1, T7, T8).
+    pub(crate) fn offer(&mut self, i: usize, a: usize, now: DateTime<Utc>) {
+        let item = &self.items[i];
+        let ws = &self.cfg.workstreams[item.workstream];
+        let units = ws.units;
+        let scenario = self.scenario(i);
+        let Some((template_id, template)) = self.cfg.templates.get_index(ws.template(scenario))
+        else {
+            return; // unreachable: templates are resolved at configuration
+        };
+        let toast = ws.channel == Channel::Record
+            || template.auto_assign
+            || matches!(
+                scenario,
+                Scenario::RecordAssigned | Scenario::SupervisorAssign | Scenario::Escalation
+            );
+        let kind = if toast {
+            NotificationKind::Toast
+        } else {
+            NotificationKind::Alert
+        };
+
+        let (title, fields, unresolved) = self.render(i, template);
+        let desktop = self.desktop_copy(a, template);
+        let id = NotificationId(self.next_notification);
+        let deadline = Self::after(now, template.timeout_secs);
+        let notification = Notification {
+            id,
+            agent: self.agent_id(a),
+            item: self.item_id(i),
+            kind,
+            scenario,
+            template: template_id.clone(),
+            title,
+            fields,
+            unresolved,
+            accept_label: template.effective_accept_label().to_owned(),
+            reject_label: (template.effective_reject() && !toast)
+                .then(|| template.reject_label.clone()),
+            deadline,
+            show_countdown: template.effective_countdown(),
+            icon: template.icon.clone(),
+            desktop,
+        };
+        let rejectable = notification.reject_label.is_some();
+        let auto_accept = template.auto_accept;
+        let on_desktop = notification.desktop.is_some();
+
+        self.next_notification += 1;
+        self.next_assignment += 1;
+        let timer = self.timers.schedule(deadline, Timer::OfferDeadline(id));
+        let displayed = !self.cfg.org.display_acknowledgement;
+        self.offers.insert(
+            id,
+            Offer {
+                agent: a,
+                item: i,
+                kind,
+                deadline,
+                timer,
+                displayed,
+                on_desktop,
+                rejectable,
+            },
+        );
+        let key = self.items[i].wait_key(i);
+        let queue = self.items[i].queue;
+        self.queues[queue].push.remove(&key);
+        let agent = &mut self.agents[a];
+        agent.slots += 1;
+        agent.last_assignment = self.next_assignment;
+        self.emit(Output::Notify(notification));
+
+        if toast {
+            // T7, T8: assigned at once; the Toast only informs.
+            agent_assign(self, i, a, units, Some(id));
+            self.emit(Output::WorkAssigned {
+                item: self.item_id(i),
+                agent: self.agent_id(a),
+                unseen: false,
+            });
+            self.follow_capacity(a);
+            if auto_accept {
+                self.open_work_session(i);
+            }
+        } else {
+            self.agents[a].offered_units += units;
+            self.items[i].place = Place::Offered {
+                agent: a,
+                notification: id,
+            };
+        }
+    }
+
+    /// Ends a pending Alert: releases the units and slot it held and reports how.
+    /// The item's place is left to the caller.
+    pub(crate) fn end_alert(&mut self, id: NotificationId, how: NotificationEnd) {
+        let Some(offer) = self.offers.shift_remove(&id) else {
+            return;
+        };
+        self.timers.cancel(offer.timer);
+        let units = self.cfg.workstreams[self.items[offer.item].workstream].units;
+        let agent = &mut self.agents[offer.agent];
+        agent.offered_units -= units;
+        agent.slots -= 1;
+        self.cycle_due = true;
+        self.emit(Output::NotificationEnded {
+            notification: id,
+            agent: self.agent_id(offer.agent),
+            item: self.item_id(offer.item),
+            how,
+        });
+    }
+
+    /// Ends a pending Toast; the work stays assigned.
+    pub(crate) fn end_toast(&mut self, id: NotificationId, how: NotificationEnd) {
+        let Some(offer) = self.offers.shift_remove(&id) else {
+            return;
+        };
+        self.timers.cancel(offer.timer);
+        if let Place::Assigned { toast, .. } = &mut self.items[offer.item].place {
+            *toast = None;
+        }
+        self.emit(Output::NotificationEnded {
+            notification: id,
+            agent: self.agent_id(offer.agent),
+            item: self.item_id(offer.item),
+            how,
+        });
+    }
+
+    /// Ends an Alert and puts its work back in its queue.
+    pub(crate) fn withdraw_alert(
+        &mut self,
+        id: NotificationId,
+        how: NotificationEnd,
+        reason: RerouteReason,
+    ) {
+        let Some(&Offer { agent, item, .. }) = self.offers.get(&id) else {
+            return;
+        };
+        self.end_alert(id, how);
+        self.requeue(item);
+        self.emit(Output::Rerouted {
+            item: self.item_id(item),
+            from: self.agent_id(agent),
+            reason,
+        });
+    }
+
+    /// Opens the session of assigned, unopened work (T3, T7).
+    fn open_work_session(&mut self, i: usize) {
+        let Place::Assigned {
+            agent,
+            session: None,
+            toast,
+            unseen,
+        } = self.items[i].place
+        else {
+            return;
+        };
+        if let Some(key) = unseen {
+            self.timers.cancel(key);
+        }
+        let session = self.open_session(agent, Some(i));
+        self.items[i].place = Place::Assigned {
+            agent,
+            session: Some(session),
+            toast,
+            unseen: None,
+        };
+    }
+
+    /// Counts a decline of item `i` by agent `a`, parking the item after
+    /// [`PARK_AFTER_DECLINERS`] distinct agents (T6).
+    fn decline(&mut self, i: usize, a: usize) {
+        let item = &mut self.items[i];
+        match item.declines.iter_mut().find(|(agent, _)| *agent == a) {
+            Some((_, n)) => *n = n.saturating_add(1),
+            None => item.declines.push((a, 1)),
+        }
+        if item.declines.len() >= PARK_AFTER_DECLINERS
+            && !item.parked
+            && item.place == Place::Waiting
+        {
+            item.parked = true;
+            let key = item.wait_key(i);
+            let queue = &mut self.queues[item.queue];
+            queue.push.remove(&key);
+            queue.held.insert(key);
+            let queue = self.cfg.queues[item.queue].id.clone();
+            self.emit(Output::Parked {
+                item: self.item_id(i),
+                queue,
+            });
+        }
+    }
+
+    pub(crate) fn displayed(
+        &mut self,
+        id: NotificationId,
+        now: DateTime<Utc>,
+    ) -> Result<(), InputError> {
+        self.live_offer(id, now)?;
+        if let Some(offer) = self.offers.get_mut(&id) {
+            offer.displayed = true;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn desktop_clicked(
+        &mut self,
+        id: NotificationId,
+        now: DateTime<Utc>,
+    ) -> Result<(), InputError> {
+        let offer = self.live_offer(id, now)?;
+        if !offer.on_desktop {
+            return Err(InputError::NotOnDesktop(id));
+        }
+        // N7: the deadline does not move.
+        self.emit(Output::BringToFront {
+            agent: self.agent_id(offer.agent),
+            notification: id,
+        });
+        Ok(())
+    }
+
+    pub(crate) fn accept(
+        &mut self,
+        id: NotificationId,
+        now: DateTime<Utc>,
+    ) -> Result<(), InputError> {
+        let offer = self.live_offer(id, now)?;
+        if offer.kind != NotificationKind::Alert {
+            return Err(InputError::ActionNotOffered {
+                notification: id,
+                action: "accept",
+            });
+        }
+        let (a, i) = (offer.agent, offer.item);
+        let units = self.cfg.workstreams[self.items[i].workstream].units;
+        self.offers.shift_remove(&id);
+        self.timers.cancel(offer.timer);
+        self.agents[a].offered_units -= units;
+        self.emit(Output::NotificationEnded {
+            notification: id,
+            agent: self.agent_id(a),
+            item: self.item_id(i),
+            how: NotificationEnd::Accepted,
+        });
+        agent_assign(self, i, a, units, None);
+        self.emit(Output::WorkAssigned {
+            item: self.item_id(i),
+            agent: self.agent_id(a),
+            unseen: false,
+        });
+        self.open_work_session(i);
+        self.work_changed_hands(a);
+        Ok(())
+    }
+
+    pub(crate) fn reject(
+        &mut self,
+        id: NotificationId,
+        now: DateTime<Utc>,
+    ) -> Result<(), InputError> {
+        let offer = self.live_offer(id, now)?;
+        if !offer.rejectable {
+            return Err(InputError::RejectNotAllowed(id));
+        }
+        self.withdraw_alert(id, NotificationEnd::Rejected, RerouteReason::Rejected);
+        self.decline(offer.item, offer.agent);
+        if self.cfg.org.agent_reject_rule {
+            self.penalise(
+                offer.agent,
+                presence::BUILTIN_BUSY_DND,
+                PresenceReason::Rejected,
+            );
+            self.emit(Output::Alert {
+                agent: self.agent_id(offer.agent),
+                kind: AlertKind::Rejected,
+                item: self.item_id(offer.item),
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn open(
+        &mut self,
+        id: NotificationId,
+        now: DateTime<Utc>,
+    ) -> Result<(), InputError> {
+        let offer = self.live_offer(id, now)?;
+        if offer.kind != NotificationKind::Toast {
+            return Err(InputError::ActionNotOffered {
+                notification: id,
+                action: "open",
+            });
+        }
+        self.end_toast(id, NotificationEnd::Opened);
+        self.open_work_session(offer.item);
+        self.work_changed_hands(offer.agent);
+        Ok(())
+    }
+
+    pub(crate) fn open_work(
+        &mut self,
+        item: &WorkItemId,
+        now: DateTime<Utc>,
+    ) -> Result<(), InputError> {
+        let i = self.item_index(item)?;
+        let Place::Assigned {
+            agent,
+            session: None,
+            toast,
+            unseen,
+        } = self.items[i].place
+        else {
+            return Err(InputError::NothingToOpen(item.clone()));
+        };
+        let too_late = unseen.is_some_and(|key| key.at <= now);
+        if self.items[i].state != ConversationState::Active || too_late {
+            return Err(InputError::NothingToOpen(item.clone()));
+        }
+        if let Some(toast) = toast {
+            self.end_toast(toast, NotificationEnd::Opened);
+        }
+        self.open_work_session(i);
+        self.work_changed_hands(agent);
+        Ok(())
+    }
+
+    /// A notification's deadline passed (T1, T2, T3, T7, T8).
+    pub(crate) fn offer_deadline(&mut self, id: NotificationId, at: DateTime<Utc>) {
+        let Some(&offer) = self.offers.get(&id) else {
+            return;
+        };
+        let (a, i) = (offer.agent, offer.item);
+        if offer.kind == NotificationKind::Toast {
+            // T7: the deadline passing opens the session.
+            self.end_toast(id, NotificationEnd::TimedOut);
+            self.open_work_session(i);
+        } else if offer.displayed {
+            // T1: seen and not answered.
+            self.withdraw_alert(id, NotificationEnd::Expired, RerouteReason::Expired);
+            self.decline(i, a);
+            let away_allowed =
+                self.cfg.workstreams[self.items[i].workstream].allows(BaseStatus::Away);
+            if self.cfg.org.missed_notification_rule && !away_allowed {
+                self.penalise(
+                    a,
+                    presence::BUILTIN_INACTIVE,
+                    PresenceReason::MissedNotification,
+                );
+                self.emit(Output::Alert {
+                    agent: self.agent_id(a),
+                    kind: AlertKind::MissedNotification,
+                    item: self.item_id(i),
+                });
+            }
+        } else {
+            // T3: never seen; assigned anyway, rerouted later unless opened.
+            let units = self.cfg.workstreams[self.items[i].workstream].units;
+            self.offers.shift_remove(&id);
+            self.agents[a].offered_units -= units;
+            self.emit(Output::NotificationEnded {
+                notification: id,
+                agent: self.agent_id(a),
+                item: self.item_id(i),
+                how: NotificationEnd::AssignedUnseen,
+            });
+            agent_assign(self, i, a, units, None);
+            let reroute_at = Self::after(at, self.cfg.org.unseen_reroute_delay_secs);
+            let key = self.timers.schedule(reroute_at, Timer::UnseenReroute(i));
+            if let Place::Assigned { unseen, .. } = &mut self.items[i].place {
+                *unseen = Some(key);
+            }
+            self.emit(Output::WorkAssigned {
+                item: self.item_id(i),
+                agent: self.agent_id(a),
+                unseen: true,
+            });
+            self.follow_capacity(a);
+        }
+    }
+
+    /// Unseen work was not opened in time (T3).
+    pub(crate) fn unseen_reroute(&mut self, i: usize) {
+        if let Place::Assigned {
+            session: None,
+            unseen: Some(_),
+            agent,
+            toast,
+        } = self.items[i].place
+        {
+            self.items[i].place = Place::Assigned {
+                agent,
+                session: None,
+                toast,
+                unseen: None,
+            };
+            self.unassign(i, RerouteReason::Unseen);
+        }
+    }
+}
+
+/// Assigns item `i` to agent `a`: consumes units; the session slot is already reserved.
+fn agent_assign(
+    board: &mut Switchboard,
+    i: usize,
+    a: usize,
+    units: i64,
+    toast: Option<NotificationId>,
+) {
+    board.agents[a].assigned_units += units;
+    let item = &mut board.items[i];
+    item.place = Place::Assigned {
+        agent: a,
+        session: None,
+        toast,
+        unseen: None,
+    };
+    item.state = ConversationState::Active;
+}

@@ -1,0 +1,103 @@
+//! Sessions on an agent's desk and the session limit (S1, S2).
+
+use crate::config::Experience;
+use crate::conversation::ConversationState;
+use crate::error::InputError;
+use crate::ids::{AgentId, SessionId};
+use crate::output::{AlertKind, Output, RerouteReason};
+use crate::presence::{self, PresenceReason};
+use crate::switchboard::Switchboard;
+
+/// An open session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Session {
+    pub(crate) agent: usize,
+    /// The work item it shows, if any.
+    pub(crate) item: Option<usize>,
+}
+
+impl Switchboard {
+    /// Opens a session in a slot the caller already reserved.
+    pub(crate) fn open_session(&mut self, a: usize, item: Option<usize>) -> SessionId {
+        let id = SessionId(self.next_session);
+        self.next_session += 1;
+        self.sessions.insert(id, Session { agent: a, item });
+        let item = item.map(|i| self.item_id(i));
+        self.emit(Output::SessionOpened {
+            agent: self.agent_id(a),
+            session: id,
+            item,
+        });
+        id
+    }
+
+    /// Closes a session and frees its slot.
+    pub(crate) fn close_session(&mut self, id: SessionId) {
+        let Some(session) = self.sessions.shift_remove(&id) else {
+            return;
+        };
+        self.agents[session.agent].slots -= 1;
+        let item = session.item.map(|i| self.item_id(i));
+        self.emit(Output::SessionClosed {
+            agent: self.agent_id(session.agent),
+            session: id,
+            item,
+        });
+    }
+
+    pub(crate) fn agent_opens_session(&mut self, agent: &AgentId) -> Result<(), InputError> {
+        let a = self.signed_in_agent(agent)?;
+        if self.agents[a].slots >= self.cfg.org.session_limit {
+            return Err(InputError::SessionLimitReached(agent.clone()));
+        }
+        self.agents[a].slots += 1;
+        self.open_session(a, None);
+        Ok(())
+    }
+
+    pub(crate) fn agent_closes_session(
+        &mut self,
+        agent: &AgentId,
+        session: SessionId,
+    ) -> Result<(), InputError> {
+        let a = self.agent_index(agent)?;
+        let unknown = || InputError::UnknownSession {
+            agent: agent.clone(),
+            session,
+        };
+        let open = self
+            .sessions
+            .get(&session)
+            .filter(|s| s.agent == a)
+            .ok_or_else(unknown)?;
+        if let Some(i) = open.item {
+            // Closing a work session without ending the work (Active → Waiting)
+            // is part of the conversation lifecycle, not built yet.
+            return Err(InputError::InvalidTransition {
+                item: self.item_id(i),
+                from: self.items[i].state,
+                to: ConversationState::Waiting,
+            });
+        }
+        self.close_session(session);
+        Ok(())
+    }
+
+    /// Work reached an agent who holds the most sessions allowed (S2): alert
+    /// and Busy - DND in the standalone experience; rerouted either way.
+    pub(crate) fn session_limit_hit(&mut self, a: usize, i: usize) {
+        self.emit(Output::Rerouted {
+            item: self.item_id(i),
+            from: self.agent_id(a),
+            reason: RerouteReason::SessionLimit,
+        });
+        if self.agent_experience(a) == Experience::Standalone {
+            self.penalise(a, presence::BUILTIN_BUSY_DND, PresenceReason::SessionLimit);
+            self.emit(Output::Alert {
+                agent: self.agent_id(a),
+                kind: AlertKind::MaxSessions,
+                item: self.item_id(i),
+            });
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! [`Switchboard`]: the engine. It validates, dispatches each input to the
+//! module that owns the rule, fires deadlines and queues outputs.
+
+use std::collections::VecDeque;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::agent::AgentState;
+use crate::config::{self, Config, Experience};
+use crate::contact::Contacts;
+use crate::conversation::ConversationState;
+use crate::error::{ConfigError, InputError};
+use crate::ids::{AgentId, NotificationId, PresenceId, QueueId, SessionId, WorkItemId};
+use crate::input::Input;
+use crate::offer::Offer;
+use crate::output::Output;
+use crate::presence::PresenceReason;
+use crate::session::Session;
+use crate::template::MAX_TIMEOUT_SECS;
+use crate::timer::{Timer, Timers};
+use crate::work::{ItemState, Place, QueueState};
+
+/// The routing engine: a pure state machine with no clock and no IO.
+///
+/// Drive it like this (D1–D5):
+/// 1. feed every event to [`handle`](Self::handle) and every clock reading
+///    to [`tick`](Self::tick), with the current time;
+/// 2. after each call, drain [`poll_output`](Self::poll_output) until `None`;
+/// 3. sleep until [`poll_timeout`](Self::poll_timeout) (or the next event)
+///    and call `tick` then.
+///
+/// `handle` never fires deadlines itself: call `tick(now)` first. An answer
+/// to a notification at or after its deadline is refused as
+/// [`InputError::NotificationClosed`] whether or not `tick` has run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Switchboard {
+    pub(crate) cfg: config::Compiled,
+    /// Agent state, by the agent's index in the configuration.
+    pub(crate) agents: Vec<AgentState>,
+    /// Every work item ever seen, in arrival order.
+    pub(crate) items: IndexMap<WorkItemId, ItemState>,
+    /// Waiting work, by queue index.
+    pub(crate) queues: Vec<QueueState>,
+    /// Pending notifications.
+    pub(crate) offers: IndexMap<NotificationId, Offer>,
+    /// Open sessions.
+    pub(crate) sessions: IndexMap<SessionId, Session>,
+    pub(crate) contacts: Contacts,
+    pub(crate) timers: Timers,
+    outputs: VecDeque<Output>,
+    latest: Option<DateTime<Utc>>,
+    /// Furthest a deadline can lie after the time that sets it.
+    horizon: TimeDelta,
+    pub(crate) next_notification: u64,
+    pub(crate) next_session: u64,
+    pub(crate) next_arrival: u64,
+    pub(crate) next_assignment: u64,
+    /// Something that starts an assignment cycle happened (A3).
+    pub(crate) cycle_due: bool,
+}
+
+/// Where a work item is (V2): exactly one of these at any time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum WorkLocation {
+    /// Waiting in a queue (pick-mode and parked work included).
+    Waiting {
+        /// The queue.
+        queue: QueueId,
+    },
+    /// Offered to one agent by a pending Alert.
+    Offered {
+        /// The agent.
+        agent: AgentId,
+        /// The notification.
+        notification: NotificationId,
+    },
+    /// Assigned to one agent.
+    Assigned {
+        /// The agent.
+        agent: AgentId,
+    },
+    /// Closed.
+    Closed,
+}
+
+/// A snapshot of one agent, for hosts and tests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentStatus {
+    /// Signed in.
+    pub signed_in: bool,
+    /// Client connected.
+    pub connected: bool,
+    /// Current presence.
+    pub presence: PresenceId,
+    /// Capacity units the agent has.
+    pub capacity_units: i64,
+    /// Units consumed by assigned work.
+    pub assigned_units: i64,
+    /// Units held by pending offers.
+    pub offered_units: i64,
+    /// Session slots taken: open sessions, pending offers and unopened assigned work.
+    pub session_slots: u32,
+}
+
+impl Switchboard {
+    /// Builds an engine from a configuration, validated as a whole (D1).
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the first offending field; nothing is built.
+    pub fn new(config: Config) -> Result<Self, ConfigError> {
+        let cfg = config::compile(&config)?;
+        let agents = cfg
+            .agents
+            .values()
+            .map(|(a, _)| AgentState::new(a.capacity_units.into()))
+            .collect();
+        let mut contacts = Contacts::default();
+        for contact in config.contacts {
+            contacts.upsert(contact);
+        }
+        let org = &cfg.org;
+        let horizon_secs = i64::from(MAX_TIMEOUT_SECS)
+            + i64::from(org.unseen_reroute_delay_secs)
+            + i64::from(org.reconnect_grace_secs)
+            + 86_400;
+        Ok(Self {
+            queues: vec![QueueState::default(); cfg.queues.len()],
+            agents,
+            cfg,
+            items: IndexMap::new(),
+            offers: IndexMap::new(),
+            sessions: IndexMap::new(),
+            contacts,
+            timers: Timers::default(),
+            outputs: VecDeque::new(),
+            latest: None,
+            horizon: TimeDelta::seconds(horizon_secs),
+            next_notification: 1,
+            next_session: 1,
+            next_arrival: 0,
+            next_assignment: 0,
+            cycle_due: false,
+        })
+    }
+
+    /// Applies one input at `now` (D2). Outputs it causes are queued for
+    /// [`poll_output`](Self::poll_output).
+    ///
+    /// # Errors
+    /// [`InputError`] when the input is refused; the state is then exactly
+    /// as before and no output was queued.
+    pub fn handle(&mut self, now: DateTime<Utc>, input: Input) -> Result<(), InputError> {
+        self.check_time(now)?;
+        match input {
+            Input::AgentSignedIn { agent } => self.sign_in(&agent),
+            Input::AgentSignedOut { agent } => self.sign_out(&agent),
+            Input::SetPresence { agent, presence } => self.choose_presence(&agent, &presence),
+            Input::ResetPresence { agent } => {
+                self.reset_presence(&agent, PresenceReason::AgentReset)
+            }
+            Input::SupervisorResetPresence { agent } => {
+                self.reset_presence(&agent, PresenceReason::SupervisorReset)
+            }
+            Input::AppFocusChanged { agent, in_focus } => self.set_focus(&agent, in_focus),
+            Input::DesktopPermission { agent, granted } => self.set_permission(&agent, granted),
+            Input::ClientDisconnected { agent } => self.disconnect(&agent, now),
+            Input::ClientReconnected { agent } => self.reconnect(&agent, now),
+            Input::NotificationDisplayed { notification } => self.displayed(notification, now),
+            Input::DesktopNotificationClicked { notification } => {
+                self.desktop_clicked(notification, now)
+            }
+            Input::Accept { notification } => self.accept(notification, now),
+            Input::Reject { notification } => self.reject(notification, now),
+            Input::Open { notification } => self.open(notification, now),
+            Input::OpenWork { item } => self.open_work(&item, now),
+            Input::AgentOpenedSession { agent } => self.agent_opens_session(&agent),
+            Input::AgentClosedSession { agent, session } => {
+                self.agent_closes_session(&agent, session)
+            }
+            Input::WorkArrived(item) => self.arrive(item),
+            Input::CustomerLeft { item } => self.customer_left(&item),
+            Input::ConversationEnded { item } => self.end_conversation(&item),
+            Input::ConversationClosed { item } => self.close_conversation(&item),
+            Input::ContactUpserted(contact) => {
+                self.contacts.upsert(contact);
+                Ok(())
+            }
+        }?;
+        self.latest = Some(now);
+        self.run_cycles(now);
+        Ok(())
+    }
+
+    /// Fires every deadline due at or before `now`, in deadline order, ties
+    /// in creation order (D3). Calling it early, or twice, does nothing.
+    ///
+    /// # Errors
+    /// [`InputError::ClockWentBackwards`] or [`InputError::TimeOutOfRange`];
+    /// nothing changes.
+    pub fn tick(&mut self, now: DateTime<Utc>) -> Result<(), InputError> {
+        self.check_time(now)?;
+        self.latest = Some(now);
+        while let Some((at, timer)) = self.timers.pop_due(now) {
+            match timer {
+                Timer::OfferDeadline(id) => self.offer_deadline(id, at),
+                Timer::UnseenReroute(item) => self.unseen_reroute(item),
+            }
+            self.run_cycles(at);
+        }
+        Ok(())
+    }
+
+    /// The next output, in the order they arose (D5).
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.outputs.pop_front()
+    }
+
+    /// The earliest pending deadline (D4): call [`tick`](Self::tick) then.
+    pub fn poll_timeout(&self) -> Option<DateTime<Utc>> {
+        self.timers.next()
+    }
+
+    /// Where a work item is, or `None` for an unknown one.
+    pub fn work_location(&self, item: &WorkItemId) -> Option<WorkLocation> {
+        let state = self.items.get(item)?;
+        Some(match state.place {
+            Place::Waiting => WorkLocation::Waiting {
+                queue: self.cfg.queues.get_index(state.queue)?.0.clone(),
+            },
+            Place::Offered {
+                agent,
+                notification,
+            } => WorkLocation::Offered {
+                agent: self.agent_id(agent),
+                notification,
+            },
+            Place::Assigned { agent, .. } => WorkLocation::Assigned {
+                agent: self.agent_id(agent),
+            },
+            Place::Closed => WorkLocation::Closed,
+        })
+    }
+
+    /// A work item's conversation state, or `None` for an unknown one.
+    pub fn conversation_state(&self, item: &WorkItemId) -> Option<ConversationState> {
+        self.items.get(item).map(|state| state.state)
+    }
+
+    /// One agent's status, or `None` for an unknown one.
+    pub fn agent_status(&self, agent: &AgentId) -> Option<AgentStatus> {
+        let a = self.cfg.agents.get_index_of(agent)?;
+        let state = &self.agents[a];
+        Some(AgentStatus {
+            signed_in: state.signed_in,
+            connected: state.connected,
+            presence: self.presence_id(state.presence),
+            capacity_units: state.capacity,
+            assigned_units: state.assigned_units,
+            offered_units: state.offered_units,
+            session_slots: state.slots,
+        })
+    }
+
+    /// Every work item id, in arrival order.
+    pub fn work_items(&self) -> impl Iterator<Item = &WorkItemId> {
+        self.items.keys()
+    }
+
+    /// Every configured agent id, in configuration order.
+    pub fn agent_ids(&self) -> impl Iterator<Item = &AgentId> {
+        self.cfg.agents.keys()
+    }
+
+    /// How many deadlines are pending.
+    pub fn pending_deadlines(&self) -> usize {
+        self.timers.len()
+    }
+
+    /// How many notifications are pending.
+    pub fn pending_notifications(&self) -> usize {
+        self.offers.len()
+    }
+
+    /// D6, and keeps every deadline `now` can set within chrono's range.
+    fn check_time(&self, now: DateTime<Utc>) -> Result<(), InputError> {
+        if let Some(latest) = self.latest.filter(|latest| now < *latest) {
+            return Err(InputError::ClockWentBackwards { now, latest });
+        }
+        if now.checked_add_signed(self.horizon).is_none() {
+            return Err(InputError::TimeOutOfRange { now });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn emit(&mut self, output: Output) {
+        self.outputs.push_back(output);
+    }
+
+    pub(crate) fn agent_id(&self, a: usize) -> AgentId {
+        self.cfg
+            .agents
+            .get_index(a)
+            .map(|(id, _)| id.clone())
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn presence_id(&self, p: usize) -> PresenceId {
+        self.cfg
+            .presences
+            .get_index(p)
+            .map(|(id, _)| id.clone())
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn agent_experience(&self, a: usize) -> Experience {
+        self.cfg
+            .agents
+            .get_index(a)
+            .map_or(Experience::Standalone, |(_, (agent, _))| agent.experience)
+    }
+}

@@ -1,0 +1,71 @@
+//! Deadlines: schedule, cancel, pop the earliest due, peek the next.
+//!
+//! An ordered map keyed by `(deadline, sequence)`: insert and cancel are
+//! O(log n), ties fire in creation order (D3).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::ids::NotificationId;
+
+/// What happens when a deadline passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Timer {
+    /// The notification's time is up (T1, T3, T7).
+    OfferDeadline(NotificationId),
+    /// Work assigned unseen is rerouted unless opened (T3); the work item index.
+    UnseenReroute(usize),
+}
+
+/// Handle to a scheduled deadline, used to cancel it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct TimerKey {
+    pub(crate) at: DateTime<Utc>,
+    seq: u64,
+}
+
+/// Every pending deadline.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Timers {
+    pending: BTreeMap<TimerKey, Timer>,
+    next_seq: u64,
+}
+
+impl Timers {
+    /// Schedules `timer` at `at`.
+    pub(crate) fn schedule(&mut self, at: DateTime<Utc>, timer: Timer) -> TimerKey {
+        let key = TimerKey {
+            at,
+            seq: self.next_seq,
+        };
+        self.next_seq += 1;
+        self.pending.insert(key, timer);
+        key
+    }
+
+    /// Cancels a deadline; cancelling one that already fired does nothing.
+    pub(crate) fn cancel(&mut self, key: TimerKey) {
+        self.pending.remove(&key);
+    }
+
+    /// Removes and returns the earliest deadline due at or before `now`.
+    pub(crate) fn pop_due(&mut self, now: DateTime<Utc>) -> Option<(DateTime<Utc>, Timer)> {
+        let entry = self.pending.first_entry()?;
+        if entry.key().at > now {
+            return None;
+        }
+        let (key, timer) = entry.remove_entry();
+        Some((key.at, timer))
+    }
+
+    /// The earliest pending deadline.
+    pub(crate) fn next(&self) -> Option<DateTime<Utc>> {
+        self.pending.first_key_value().map(|(key, _)| key.at)
+    }
+
+    /// How many deadlines are pending.
+    pub(crate) fn len(&self) -> usize {
+        self.pending.len()
+    }
+}

@@ -1,0 +1,329 @@
+//! Work items: where each one is (V2), arrival, and the moves between a
+//! queue, an agent and closed.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::{Channel, Distribution};
+use crate::contact::PhoneMatch;
+use crate::conversation::{CloseReason, ConversationState};
+use crate::error::InputError;
+use crate::ids::{NotificationId, SessionId, WorkItemId};
+use crate::input::WorkItem;
+use crate::output::{Output, RerouteReason};
+use crate::switchboard::Switchboard;
+use crate::template::SlugSource;
+use crate::timer::TimerKey;
+
+/// Where a work item is: always exactly one of these (V2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// Waiting in its queue.
+    Waiting,
+    /// Offered to one agent by a pending Alert.
+    Offered {
+        agent: usize,
+        notification: NotificationId,
+    },
+    /// Assigned to one agent.
+    Assigned {
+        agent: usize,
+        /// The session, once the agent opened the work.
+        session: Option<SessionId>,
+        /// A pending Toast about it (T7, T8).
+        toast: Option<NotificationId>,
+        /// The unseen-reroute deadline (T3).
+        unseen: Option<TimerKey>,
+    },
+    /// Closed.
+    Closed,
+}
+
+/// Position in a queue: priority, then arrival (A2); the item index last.
+pub(crate) type WaitKey = (i32, u64, usize);
+
+/// One work item's live state.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ItemState {
+    /// The item as it arrived.
+    pub(crate) spec: WorkItem,
+    pub(crate) workstream: usize,
+    pub(crate) queue: usize,
+    /// Arrival order (A2).
+    pub(crate) arrival: u64,
+    pub(crate) state: ConversationState,
+    pub(crate) place: Place,
+    /// Declines by agent (T6), in the order agents first declined.
+    pub(crate) declines: Vec<(usize, u8)>,
+    /// Out of automatic assignment (T6).
+    pub(crate) parked: bool,
+    /// Contact linked by phone (K2).
+    pub(crate) contact: Option<usize>,
+}
+
+impl ItemState {
+    pub(crate) fn wait_key(&self, index: usize) -> WaitKey {
+        (self.spec.priority, self.arrival, index)
+    }
+
+    /// How often `agent` declined this item.
+    pub(crate) fn declines_by(&self, agent: usize) -> u8 {
+        self.declines
+            .iter()
+            .find(|(a, _)| *a == agent)
+            .map_or(0, |(_, n)| *n)
+    }
+}
+
+/// One queue's waiting work.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct QueueState {
+    /// Waiting for automatic assignment, in order (A2).
+    pub(crate) push: BTreeSet<WaitKey>,
+    /// Waiting for a pick or a supervisor: pick-mode work and parked work (A6, T6).
+    pub(crate) held: BTreeSet<WaitKey>,
+}
+
+/// Values for slugs (N3): the item, its queue and any linked contact.
+pub(crate) struct Slugs<'a> {
+    pub(crate) board: &'a Switchboard,
+    pub(crate) item: &'a ItemState,
+}
+
+impl SlugSource for Slugs<'_> {
+    fn slug(&self, key: &str) -> Option<&str> {
+        let item = self.item;
+        let contact = item.contact.and_then(|c| self.board.contacts.get(c));
+        let value = match key {
+            "customerName" => match (&item.spec.customer, contact) {
+                (Some(customer), _) => Some(customer.name.as_str()),
+                (None, Some(contact)) => Some(contact.name.as_str()),
+                (None, None) => None,
+            },
+            "customerEntityName" => item
+                .spec
+                .customer
+                .as_ref()
+                .map(|c| c.entity_name.as_str())
+                .or(contact.map(|_| "contact")),
+            "customerRecordId" => item
+                .spec
+                .customer
+                .as_ref()
+                .map(|c| c.record_id.as_str())
+                .or(contact.map(|c| c.id.as_str())),
+            "caseId" => item.spec.case.as_ref().map(|c| c.id.as_str()),
+            "caseTitle" => item.spec.case.as_ref().map(|c| c.title.as_str()),
+            "queueId" => self
+                .board
+                .cfg
+                .queues
+                .get_index(item.queue)
+                .map(|(id, _)| id.as_str()),
+            other => item.spec.context.get(other).map(String::as_str),
+        };
+        value.filter(|v| !v.is_empty())
+    }
+}
+
+impl Switchboard {
+    /// Index of `item`, or `UnknownWorkItem`.
+    pub(crate) fn item_index(&self, item: &WorkItemId) -> Result<usize, InputError> {
+        self.items
+            .get_index_of(item)
+            .ok_or_else(|| InputError::UnknownWorkItem(item.clone()))
+    }
+
+    pub(crate) fn item_id(&self, i: usize) -> WorkItemId {
+        self.items
+            .get_index(i)
+            .map(|(id, _)| id.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether the customer is identified: a known record, or a linked contact (N5).
+    pub(crate) fn identified(&self, i: usize) -> bool {
+        let item = &self.items[i];
+        item.spec.customer.is_some() || item.contact.is_some()
+    }
+
+    pub(crate) fn arrive(&mut self, spec: WorkItem) -> Result<(), InputError> {
+        if self.items.contains_key(&spec.id) {
+            return Err(InputError::DuplicateId(spec.id));
+        }
+        let workstream = self
+            .cfg
+            .workstreams
+            .get_index_of(&spec.workstream)
+            .ok_or_else(|| InputError::UnknownWorkstream(spec.workstream.clone()))?;
+        let queue = self
+            .cfg
+            .queues
+            .get_index_of(&spec.queue)
+            .ok_or_else(|| InputError::UnknownQueue(spec.queue.clone()))?;
+        let ws = &self.cfg.workstreams[workstream];
+        let (channel, pick) = (ws.channel, ws.distribution == Distribution::Pick);
+
+        let mut contact = None;
+        let mut link = None;
+        if channel == Channel::Sms && spec.customer.is_none() {
+            if let Some(number) = spec.sms_from.as_deref() {
+                match self.contacts.match_mobile(number) {
+                    PhoneMatch::None => {}
+                    PhoneMatch::One(c) => {
+                        contact = self.contacts.index_of(&c.id);
+                        link = Some(Output::ContactLinked {
+                            item: spec.id.clone(),
+                            contact: c.id.clone(),
+                        });
+                    }
+                    PhoneMatch::Several(contacts) => {
+                        link = Some(Output::ContactAmbiguous {
+                            item: spec.id.clone(),
+                            contacts,
+                        });
+                    }
+                }
+            }
+        }
+
+        let id = spec.id.clone();
+        let arrival = self.next_arrival;
+        self.next_arrival += 1;
+        let item = ItemState {
+            spec,
+            workstream,
+            queue,
+            arrival,
+            state: ConversationState::Open,
+            place: Place::Waiting,
+            declines: Vec::new(),
+            parked: false,
+            contact,
+        };
+        let (i, _) = self.items.insert_full(id.clone(), item);
+        if let Some(link) = link {
+            self.emit(link);
+        }
+        if self.cfg.queues[queue].members.is_empty() && channel != Channel::Record {
+            // A5: nobody could ever take it.
+            self.items[i].state = ConversationState::Closed;
+            self.items[i].place = Place::Closed;
+            self.emit(Output::ConversationClosed {
+                item: id,
+                reason: CloseReason::NoAgents,
+            });
+            return Ok(());
+        }
+        let key = self.items[i].wait_key(i);
+        if pick {
+            self.queues[queue].held.insert(key);
+        } else {
+            self.queues[queue].push.insert(key);
+            self.cycle_due = true;
+        }
+        self.emit(Output::WorkQueued {
+            item: id,
+            queue: self.cfg.queues[queue].id.clone(),
+        });
+        Ok(())
+    }
+
+    /// Puts an item back in its queue at its original place (T1).
+    pub(crate) fn requeue(&mut self, i: usize) {
+        let item = &mut self.items[i];
+        item.place = Place::Waiting;
+        item.state = ConversationState::Open;
+        let key = item.wait_key(i);
+        let queue = &mut self.queues[item.queue];
+        if item.parked || self.cfg.workstreams[item.workstream].distribution == Distribution::Pick {
+            queue.held.insert(key);
+        } else {
+            queue.push.insert(key);
+        }
+        self.cycle_due = true;
+    }
+
+    /// Takes assigned work away from its agent and puts it back in its queue,
+    /// releasing capacity, slot, session and any unseen deadline.
+    pub(crate) fn unassign(&mut self, i: usize, reason: RerouteReason) {
+        let Place::Assigned { agent, .. } = self.items[i].place else {
+            return;
+        };
+        self.release_assignment(i);
+        self.requeue(i);
+        self.emit(Output::Rerouted {
+            item: self.item_id(i),
+            from: self.agent_id(agent),
+            reason,
+        });
+        self.follow_capacity(agent);
+    }
+
+    /// Releases everything an assignment holds: capacity, the session or its
+    /// slot, a pending Toast and the unseen deadline. Leaves `place` to the caller.
+    pub(crate) fn release_assignment(&mut self, i: usize) {
+        let Place::Assigned {
+            agent,
+            session,
+            toast,
+            unseen,
+        } = self.items[i].place
+        else {
+            return;
+        };
+        if let Some(key) = unseen {
+            self.timers.cancel(key);
+        }
+        if let Some(toast) = toast {
+            self.end_toast(toast, crate::output::NotificationEnd::Rescinded);
+        }
+        match session {
+            Some(session) => self.close_session(session),
+            None => self.agents[agent].slots -= 1,
+        }
+        let units = self.cfg.workstreams[self.items[i].workstream].units;
+        self.agents[agent].assigned_units -= units;
+        self.cycle_due = true;
+    }
+
+    /// Closes an item wherever it is, then frees what it held.
+    pub(crate) fn close_item(&mut self, i: usize, reason: CloseReason) {
+        let place = self.items[i].place;
+        if place == Place::Closed {
+            return;
+        }
+        self.emit(Output::ConversationClosed {
+            item: self.item_id(i),
+            reason,
+        });
+        match place {
+            Place::Waiting => {
+                let item = &self.items[i];
+                let key = item.wait_key(i);
+                let queue = &mut self.queues[item.queue];
+                queue.push.remove(&key);
+                queue.held.remove(&key);
+            }
+            Place::Offered { notification, .. } => {
+                self.end_alert(notification, crate::output::NotificationEnd::Rescinded);
+            }
+            Place::Assigned { agent, .. } => {
+                self.release_assignment(i);
+                self.follow_capacity(agent);
+            }
+            Place::Closed => {}
+        }
+        let item = &mut self.items[i];
+        item.place = Place::Closed;
+        item.state = ConversationState::Closed;
+    }
+
+    /// When a deadline `secs` from `now` falls; saturates at chrono's limit,
+    /// which `handle` and `tick` keep out of reach (see `check_time`).
+    pub(crate) fn after(now: DateTime<Utc>, secs: u32) -> DateTime<Utc> {
+        now.checked_add_signed(chrono::TimeDelta::seconds(secs.into()))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
+}
