@@ -63,9 +63,10 @@ impl Harness {
     /// Advances to `secs` (firing deadlines at their own times), then
     /// applies `input`; panics if it is refused. Returns its outputs.
     pub fn input(&mut self, secs: i64, input: Input) -> Vec<Output> {
-        match self.try_input(secs, input.clone()) {
+        let shown = format!("{input:?}");
+        match self.try_input(secs, input) {
             Ok(out) => out,
-            Err(e) => panic!("input {input:?} at {secs}s refused: {e}"),
+            Err(e) => panic!("input {shown} at {secs}s refused: {e}"),
         }
     }
 
