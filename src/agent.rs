@@ -221,12 +221,13 @@ impl Switchboard {
         let alerts: Vec<_> = self
             .offers
             .iter()
-            .filter(|(_, o)| o.agent == a && o.kind == NotificationKind::Alert)
+            .filter(|(_, o)| o.agent == a && o.kind == NotificationKind::Alert && !o.consult)
             .map(|(id, _)| *id)
             .collect();
         for id in alerts {
             self.withdraw_alert(id, NotificationEnd::Rescinded, RerouteReason::SignedOut);
         }
+        self.leave_all_consults(a);
         let held: Vec<usize> = self
             .items
             .values()

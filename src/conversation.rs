@@ -92,6 +92,7 @@ impl Switchboard {
             item: item.clone(),
             agent: self.agent_id(agent),
         });
+        self.end_consults(i);
         Ok(())
     }
 

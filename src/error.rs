@@ -237,6 +237,16 @@ pub enum InputError {
     /// The agent has no presence penalty to reset (P6).
     #[error("agent {0} has no presence penalty to reset")]
     NoPenalty(AgentId),
+    /// A consult cannot start or end as asked (L4).
+    #[error("consult of agent {agent} on {item} refused: {reason}")]
+    ConsultUnavailable {
+        /// The conversation.
+        item: WorkItemId,
+        /// The consultant.
+        agent: AgentId,
+        /// What stands in the way.
+        reason: &'static str,
+    },
     /// The agent already holds the most sessions allowed (S1).
     #[error("agent {0} already holds the most sessions allowed")]
     SessionLimitReached(AgentId),

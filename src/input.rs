@@ -111,6 +111,20 @@ pub enum Input {
         /// Which session.
         session: SessionId,
     },
+    /// The primary agent of an Active conversation asks another agent to consult (L4).
+    Consult {
+        /// The conversation.
+        item: WorkItemId,
+        /// The agent asked.
+        agent: AgentId,
+    },
+    /// A consultant leaves the conversation.
+    LeaveConsult {
+        /// The conversation.
+        item: WorkItemId,
+        /// The consultant.
+        agent: AgentId,
+    },
     /// New work arrived.
     WorkArrived(WorkItem),
     /// The customer left before or during the conversation.

@@ -61,6 +61,7 @@
 
 mod agent;
 mod config;
+mod consult;
 mod contact;
 mod conversation;
 mod error;

@@ -34,6 +34,8 @@ pub(crate) struct Offer {
     pub(crate) on_desktop: bool,
     /// The reject button is shown (T5).
     pub(crate) rejectable: bool,
+    /// A consult request (L4), not an offer of the work itself.
+    pub(crate) consult: bool,
 }
 
 impl Switchboard {
@@ -95,30 +97,27 @@ impl Switchboard {
         })
     }
 
-    /// Offers waiting item `i` to agent `a` (N1–N6, C1, T7, T8).
-    pub(crate) fn offer(&mut self, i: usize, a: usize, now: DateTime<Utc>) {
-        let item = &self.items[i];
-        let ws = &self.cfg.workstreams[item.workstream];
-        let units = ws.units;
-        let scenario = self.scenario(i);
-        let Some((template_id, template)) = self.cfg.templates.get_index(ws.template(scenario))
-        else {
-            return; // unreachable: templates are resolved at configuration
-        };
-        let toast = ws.channel == Channel::Record
-            || template.auto_assign
-            || matches!(
-                scenario,
-                Scenario::RecordAssigned | Scenario::SupervisorAssign | Scenario::Escalation
-            );
+    /// Builds, schedules and emits a notification to agent `a` about item `i`
+    /// (N1–N6). A Toast when `toast` or the template auto-assigns. Returns
+    /// its id, and whether it is a Toast that auto-accepts.
+    pub(crate) fn notify(
+        &mut self,
+        i: usize,
+        a: usize,
+        scenario: Scenario,
+        toast: bool,
+        consult: bool,
+        now: DateTime<Utc>,
+    ) -> Option<(NotificationId, NotificationKind, bool)> {
+        let ws = &self.cfg.workstreams[self.items[i].workstream];
+        let (template_id, template) = self.cfg.templates.get_index(ws.template(scenario))?;
+        let toast = toast || template.auto_assign;
         let kind = if toast {
             NotificationKind::Toast
         } else {
             NotificationKind::Alert
         };
-
         let (title, fields, unresolved) = self.render(i, template);
-        let desktop = self.desktop_copy(a, template);
         let id = NotificationId(self.next_notification);
         let deadline = Self::after(now, template.timeout_secs);
         let notification = Notification {
@@ -137,38 +136,48 @@ impl Switchboard {
             deadline,
             show_countdown: template.effective_countdown(),
             icon: template.icon.clone(),
-            desktop,
+            desktop: self.desktop_copy(a, template),
         };
-        let rejectable = notification.reject_label.is_some();
-        let auto_accept = template.auto_accept;
-        let on_desktop = notification.desktop.is_some();
-
+        let auto_accept = toast && template.auto_accept;
+        let offer = Offer {
+            agent: a,
+            item: i,
+            kind,
+            deadline,
+            timer: self.timers.schedule(deadline, Timer::OfferDeadline(id)),
+            displayed: !self.cfg.org.display_acknowledgement,
+            on_desktop: notification.desktop.is_some(),
+            rejectable: notification.reject_label.is_some(),
+            consult,
+        };
         self.next_notification += 1;
-        self.next_assignment += 1;
-        let timer = self.timers.schedule(deadline, Timer::OfferDeadline(id));
-        let displayed = !self.cfg.org.display_acknowledgement;
-        self.offers.insert(
-            id,
-            Offer {
-                agent: a,
-                item: i,
-                kind,
-                deadline,
-                timer,
-                displayed,
-                on_desktop,
-                rejectable,
-            },
-        );
+        self.offers.insert(id, offer);
+        self.emit(Output::Notify(notification));
+        Some((id, kind, auto_accept))
+    }
+
+    /// Offers waiting item `i` to agent `a` (N1, C1, T7, T8).
+    pub(crate) fn offer(&mut self, i: usize, a: usize, now: DateTime<Utc>) {
+        let scenario = self.scenario(i);
+        let ws = &self.cfg.workstreams[self.items[i].workstream];
+        let units = ws.units;
+        let toast = ws.channel == Channel::Record
+            || matches!(
+                scenario,
+                Scenario::RecordAssigned | Scenario::SupervisorAssign | Scenario::Escalation
+            );
+        let Some((id, kind, auto_accept)) = self.notify(i, a, scenario, toast, false, now) else {
+            return; // unreachable: templates are resolved at configuration
+        };
         let key = self.items[i].wait_key(i);
         let queue = self.items[i].queue;
         self.queues[queue].push.remove(&key);
+        self.next_assignment += 1;
         let agent = &mut self.agents[a];
         agent.slots += 1;
         agent.last_assignment = self.next_assignment;
-        self.emit(Output::Notify(notification));
 
-        if toast {
+        if kind == NotificationKind::Toast {
             // T7, T8: assigned at once; the Toast only informs.
             agent_assign(self, i, a, units, Some(id));
             self.emit(Output::WorkAssigned {
@@ -334,6 +343,10 @@ impl Switchboard {
                 action: "accept",
             });
         }
+        if offer.consult {
+            self.end_consult_offer(id, NotificationEnd::Accepted);
+            return Ok(());
+        }
         let (a, i) = (offer.agent, offer.item);
         let units = self.cfg.workstreams[self.items[i].workstream].units;
         self.offers.shift_remove(&id);
@@ -364,6 +377,10 @@ impl Switchboard {
         let offer = self.live_offer(id, now)?;
         if !offer.rejectable {
             return Err(InputError::RejectNotAllowed(id));
+        }
+        if offer.consult {
+            self.end_consult_offer(id, NotificationEnd::Rejected);
+            return Ok(());
         }
         self.withdraw_alert(id, NotificationEnd::Rejected, RerouteReason::Rejected);
         self.decline(offer.item, offer.agent);
@@ -433,6 +450,10 @@ impl Switchboard {
             return;
         };
         let (a, i) = (offer.agent, offer.item);
+        if offer.consult {
+            self.end_consult_offer(id, NotificationEnd::Expired);
+            return;
+        }
         if offer.kind == NotificationKind::Toast {
             // T7: the deadline passing opens the session.
             self.end_toast(id, NotificationEnd::TimedOut);

@@ -111,6 +111,20 @@ pub enum Output {
         /// Why.
         reason: CloseReason,
     },
+    /// A consultant joined a conversation; their capacity and presence are unchanged (P10, C7).
+    ConsultJoined {
+        /// The conversation.
+        item: WorkItemId,
+        /// The consultant.
+        agent: AgentId,
+    },
+    /// A consultant left a conversation, or it ended.
+    ConsultEnded {
+        /// The conversation.
+        item: WorkItemId,
+        /// The consultant.
+        agent: AgentId,
+    },
     /// An SMS sender matched exactly one contact (K2).
     ContactLinked {
         /// Which work.

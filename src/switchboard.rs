@@ -180,6 +180,8 @@ impl Switchboard {
             Input::AgentClosedSession { agent, session } => {
                 self.agent_closes_session(&agent, session)
             }
+            Input::Consult { item, agent } => self.request_consult(&item, &agent, now),
+            Input::LeaveConsult { item, agent } => self.leave_consult(&item, &agent),
             Input::WorkArrived(item) => self.arrive(item),
             Input::CustomerLeft { item } => self.customer_left(&item),
             Input::ConversationEnded { item } => self.end_conversation(&item),

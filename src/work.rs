@@ -60,6 +60,8 @@ pub(crate) struct ItemState {
     pub(crate) parked: bool,
     /// Contact linked by phone (K2).
     pub(crate) contact: Option<usize>,
+    /// Agents consulting on it (L4).
+    pub(crate) consultants: Vec<usize>,
 }
 
 impl ItemState {
@@ -201,6 +203,7 @@ impl Switchboard {
             declines: Vec::new(),
             parked: false,
             contact,
+            consultants: Vec::new(),
         };
         let (i, _) = self.items.insert_full(id.clone(), item);
         if let Some(link) = link {
@@ -258,6 +261,7 @@ impl Switchboard {
             from: self.agent_id(agent),
             reason,
         });
+        self.end_consults(i);
         self.follow_capacity(agent);
     }
 
@@ -298,6 +302,7 @@ impl Switchboard {
             item: self.item_id(i),
             reason,
         });
+        self.end_consults(i);
         match place {
             Place::Waiting => {
                 let item = &self.items[i];

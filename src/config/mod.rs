@@ -49,6 +49,8 @@ pub struct OrgSettings {
     pub unseen_reroute_delay_secs: u32,
     /// Seconds a disconnected agent may take to reconnect and keep their presence (P8). Default 150.
     pub reconnect_grace_secs: u32,
+    /// Most consultants on one conversation, pending requests included (L4). Default 5, range 1–5.
+    pub max_consultants: u8,
     /// Declines of one item by one agent before it is never auto-offered to them again (T6). Default 3, range 1–5.
     pub declines_allowed: u8,
 }
@@ -63,6 +65,7 @@ impl Default for OrgSettings {
             unseen_reroute_delay_secs: 8 * 60,
             reconnect_grace_secs: 150,
             declines_allowed: 3,
+            max_consultants: 5,
         }
     }
 }

@@ -120,6 +120,12 @@ fn check_org(org: &OrgSettings) -> Result<(), ConfigError> {
         100,
     )?;
     in_range(
+        || "org.max_consultants".into(),
+        org.max_consultants.into(),
+        1,
+        5,
+    )?;
+    in_range(
         || "org.declines_allowed".into(),
         org.declines_allowed.into(),
         1,

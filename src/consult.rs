@@ -1,0 +1,169 @@
+//! Consults (L4, P10, C7): another agent joins a conversation to help. It
+//! costs them no capacity, takes no session slot and leaves their presence
+//! alone; declining a consult is not a decline of the work (*ours*).
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Channel;
+use crate::conversation::ConversationState;
+use crate::error::InputError;
+use crate::ids::{AgentId, NotificationId, WorkItemId};
+use crate::output::{NotificationEnd, Output};
+use crate::switchboard::Switchboard;
+use crate::template::Scenario;
+use crate::work::Place;
+
+impl Switchboard {
+    fn consult_refused(item: &WorkItemId, agent: &AgentId, reason: &'static str) -> InputError {
+        InputError::ConsultUnavailable {
+            item: item.clone(),
+            agent: agent.clone(),
+            reason,
+        }
+    }
+
+    /// Pending consult requests about item `i`.
+    fn consult_offers(&self, i: usize) -> Vec<NotificationId> {
+        self.offers
+            .iter()
+            .filter(|(_, o)| o.consult && o.item == i)
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    /// The primary agent of an Active conversation asks `agent` to join (L4).
+    pub(crate) fn request_consult(
+        &mut self,
+        item: &WorkItemId,
+        agent: &AgentId,
+        now: DateTime<Utc>,
+    ) -> Result<(), InputError> {
+        let i = self.item_index(item)?;
+        let a = self.signed_in_agent(agent)?;
+        if !self.agents[a].connected {
+            return Err(InputError::Disconnected(agent.clone()));
+        }
+        let state = &self.items[i];
+        let Place::Assigned { agent: primary, .. } = state.place else {
+            return Err(Self::consult_refused(
+                item,
+                agent,
+                "the conversation is not active",
+            ));
+        };
+        if state.state != ConversationState::Active {
+            return Err(Self::consult_refused(
+                item,
+                agent,
+                "the conversation is not active",
+            ));
+        }
+        if self.cfg.workstreams[state.workstream].channel == Channel::Record {
+            return Err(Self::consult_refused(
+                item,
+                agent,
+                "records have no consults",
+            ));
+        }
+        if a == primary {
+            return Err(Self::consult_refused(
+                item,
+                agent,
+                "the primary agent cannot consult themself",
+            ));
+        }
+        let pending = self.consult_offers(i);
+        if state.consultants.contains(&a) || pending.iter().any(|id| self.offers[id].agent == a) {
+            return Err(Self::consult_refused(
+                item,
+                agent,
+                "the agent is already in this consult",
+            ));
+        }
+        if state.consultants.len() + pending.len() >= usize::from(self.cfg.org.max_consultants) {
+            return Err(Self::consult_refused(item, agent, "the consult is full"));
+        }
+        self.notify(i, a, Scenario::Consult, false, true, now);
+        Ok(())
+    }
+
+    /// A consultant leaves the conversation.
+    pub(crate) fn leave_consult(
+        &mut self,
+        item: &WorkItemId,
+        agent: &AgentId,
+    ) -> Result<(), InputError> {
+        let i = self.item_index(item)?;
+        let a = self.agent_index(agent)?;
+        let Some(at) = self.items[i].consultants.iter().position(|c| *c == a) else {
+            return Err(Self::consult_refused(
+                item,
+                agent,
+                "the agent is not in this consult",
+            ));
+        };
+        self.items[i].consultants.remove(at);
+        self.emit(Output::ConsultEnded {
+            item: item.clone(),
+            agent: agent.clone(),
+        });
+        Ok(())
+    }
+
+    /// Ends a pending consult request (T9).
+    pub(crate) fn end_consult_offer(&mut self, id: NotificationId, how: NotificationEnd) {
+        let Some(offer) = self.offers.shift_remove(&id) else {
+            return;
+        };
+        self.timers.cancel(offer.timer);
+        self.emit(Output::NotificationEnded {
+            notification: id,
+            agent: self.agent_id(offer.agent),
+            item: self.item_id(offer.item),
+            how,
+        });
+        if how == NotificationEnd::Accepted {
+            self.items[offer.item].consultants.push(offer.agent);
+            self.emit(Output::ConsultJoined {
+                item: self.item_id(offer.item),
+                agent: self.agent_id(offer.agent),
+            });
+        }
+    }
+
+    /// The conversation ended or closed: pending requests are rescinded and
+    /// every consultant leaves.
+    pub(crate) fn end_consults(&mut self, i: usize) {
+        for id in self.consult_offers(i) {
+            self.end_consult_offer(id, NotificationEnd::Rescinded);
+        }
+        for a in std::mem::take(&mut self.items[i].consultants) {
+            self.emit(Output::ConsultEnded {
+                item: self.item_id(i),
+                agent: self.agent_id(a),
+            });
+        }
+    }
+
+    /// Agent `a` signs out: their consult requests are rescinded and they leave every consult.
+    pub(crate) fn leave_all_consults(&mut self, a: usize) {
+        let requests: Vec<_> = self
+            .offers
+            .iter()
+            .filter(|(_, o)| o.consult && o.agent == a)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in requests {
+            self.end_consult_offer(id, NotificationEnd::Rescinded);
+        }
+        for i in 0..self.items.len() {
+            if let Some(at) = self.items[i].consultants.iter().position(|c| *c == a) {
+                self.items[i].consultants.remove(at);
+                self.emit(Output::ConsultEnded {
+                    item: self.item_id(i),
+                    agent: self.agent_id(a),
+                });
+            }
+        }
+    }
+}
