@@ -6,6 +6,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::conversation::{CloseReason, ConversationState};
 use crate::error::InputError;
 use crate::ids::{AgentId, PresenceId};
+use crate::offer::Purpose;
 use crate::output::{NotificationEnd, Output, RerouteReason};
 use crate::presence::{self, BaseStatus, PresenceReason};
 use crate::switchboard::Switchboard;
@@ -221,7 +222,9 @@ impl Switchboard {
         let alerts: Vec<_> = self
             .offers
             .iter()
-            .filter(|(_, o)| o.agent == a && o.kind == NotificationKind::Alert && !o.consult)
+            .filter(|(_, o)| {
+                o.agent == a && o.kind == NotificationKind::Alert && o.purpose == Purpose::Work
+            })
             .map(|(id, _)| *id)
             .collect();
         for id in alerts {

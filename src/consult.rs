@@ -8,6 +8,7 @@ use crate::config::Channel;
 use crate::conversation::ConversationState;
 use crate::error::InputError;
 use crate::ids::{AgentId, NotificationId, WorkItemId};
+use crate::offer::Purpose;
 use crate::output::{NotificationEnd, Output};
 use crate::switchboard::Switchboard;
 use crate::template::Scenario;
@@ -26,7 +27,7 @@ impl Switchboard {
     fn consult_offers(&self, i: usize) -> Vec<NotificationId> {
         self.offers
             .iter()
-            .filter(|(_, o)| o.consult && o.item == i)
+            .filter(|(_, o)| o.purpose == Purpose::Consult && o.item == i)
             .map(|(id, _)| *id)
             .collect()
     }
@@ -83,7 +84,7 @@ impl Switchboard {
         if state.consultants.len() + pending.len() >= usize::from(self.cfg.org.max_consultants) {
             return Err(Self::consult_refused(item, agent, "the consult is full"));
         }
-        self.notify(i, a, Scenario::Consult, false, true, now);
+        self.notify(i, a, Scenario::Consult, false, Purpose::Consult, now);
         Ok(())
     }
 
@@ -150,7 +151,7 @@ impl Switchboard {
         let requests: Vec<_> = self
             .offers
             .iter()
-            .filter(|(_, o)| o.consult && o.agent == a)
+            .filter(|(_, o)| o.purpose == Purpose::Consult && o.agent == a)
             .map(|(id, _)| *id)
             .collect();
         for id in requests {

@@ -20,6 +20,15 @@ use crate::work::{Place, Slugs};
 /// Distinct agents whose declines park an item (T6).
 pub(crate) const PARK_AFTER_DECLINERS: usize = 100;
 
+/// What a notification asks the agent to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// The work item itself.
+    Work,
+    /// A seat in its conversation as a consultant (L4).
+    Consult,
+}
+
 /// A pending notification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Offer {
@@ -34,8 +43,8 @@ pub(crate) struct Offer {
     pub(crate) on_desktop: bool,
     /// The reject button is shown (T5).
     pub(crate) rejectable: bool,
-    /// A consult request (L4), not an offer of the work itself.
-    pub(crate) consult: bool,
+    /// What the agent is asked to take.
+    pub(crate) purpose: Purpose,
 }
 
 impl Switchboard {
@@ -106,7 +115,7 @@ impl Switchboard {
         a: usize,
         scenario: Scenario,
         toast: bool,
-        consult: bool,
+        purpose: Purpose,
         now: DateTime<Utc>,
     ) -> Option<(NotificationId, NotificationKind, bool)> {
         let ws = &self.cfg.workstreams[self.items[i].workstream];
@@ -148,7 +157,7 @@ impl Switchboard {
             displayed: !self.cfg.org.display_acknowledgement,
             on_desktop: notification.desktop.is_some(),
             rejectable: notification.reject_label.is_some(),
-            consult,
+            purpose,
         };
         self.next_notification += 1;
         self.offers.insert(id, offer);
@@ -166,7 +175,8 @@ impl Switchboard {
                 scenario,
                 Scenario::RecordAssigned | Scenario::SupervisorAssign | Scenario::Escalation
             );
-        let Some((id, kind, auto_accept)) = self.notify(i, a, scenario, toast, false, now) else {
+        let Some((id, kind, auto_accept)) = self.notify(i, a, scenario, toast, Purpose::Work, now)
+        else {
             return; // unreachable: templates are resolved at configuration
         };
         let key = self.items[i].wait_key(i);
@@ -343,7 +353,7 @@ impl Switchboard {
                 action: "accept",
             });
         }
-        if offer.consult {
+        if offer.purpose == Purpose::Consult {
             self.end_consult_offer(id, NotificationEnd::Accepted);
             return Ok(());
         }
@@ -378,7 +388,7 @@ impl Switchboard {
         if !offer.rejectable {
             return Err(InputError::RejectNotAllowed(id));
         }
-        if offer.consult {
+        if offer.purpose == Purpose::Consult {
             self.end_consult_offer(id, NotificationEnd::Rejected);
             return Ok(());
         }
@@ -450,7 +460,7 @@ impl Switchboard {
             return;
         };
         let (a, i) = (offer.agent, offer.item);
-        if offer.consult {
+        if offer.purpose == Purpose::Consult {
             self.end_consult_offer(id, NotificationEnd::Expired);
             return;
         }
