@@ -48,7 +48,7 @@ impl fmt::Display for IdKind {
 }
 
 /// A configuration the engine refuses (D1). Names the first offending field
-/// as a path such as `templates["Chat VIP"].timeout_secs`.
+/// as a path such as `templates[1].timeout_secs` (positions in [`Config`](crate::Config)'s lists).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum ConfigError {

@@ -101,8 +101,7 @@ impl Switchboard {
         };
         let standalone = self.agent_experience(a) == Experience::Standalone;
         (wanted && standalone && agent.desktop_permission).then(|| DesktopNotification {
-            icon: (!template.icon.to_ascii_lowercase().ends_with(".svg"))
-                .then(|| template.icon.clone()),
+            icon: (!is_svg(&template.icon)).then(|| template.icon.clone()),
         })
     }
 
@@ -139,7 +138,12 @@ impl Switchboard {
             title,
             fields,
             unresolved,
-            accept_label: template.effective_accept_label().to_owned(),
+            // A Toast's one action is "Open" (N1, T7, T8).
+            accept_label: if toast {
+                "Open".to_owned()
+            } else {
+                template.accept_label.clone()
+            },
             reject_label: (template.effective_reject() && !toast)
                 .then(|| template.reject_label.clone()),
             deadline,
@@ -549,4 +553,11 @@ fn agent_assign(
         unseen: None,
     };
     item.state = ConversationState::Active;
+}
+
+/// Whether an icon path or data URI is an SVG, which desktops do not show (N6).
+fn is_svg(icon: &str) -> bool {
+    let lower = icon.trim().to_ascii_lowercase();
+    let path = lower.split(['?', '#']).next().unwrap_or_default();
+    lower.starts_with("data:image/svg+xml") || path.ends_with(".svg") || path.ends_with(".svgz")
 }

@@ -169,7 +169,7 @@ pub struct Notification {
     pub fields: Vec<RenderedField>,
     /// Slugs that did not resolve and rendered as empty text (N3).
     pub unresolved: Vec<String>,
-    /// Label of the accept button ("Open" on Toasts from auto-assign templates).
+    /// Label of the accept button; "Open" on every Toast.
     pub accept_label: String,
     /// Label of the reject button, when there is one.
     pub reject_label: Option<String>,

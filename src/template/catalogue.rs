@@ -58,31 +58,31 @@ pub fn builtin_templates() -> Vec<Template> {
     ];
     let mut all = Vec::with_capacity(LABELS.len() * 4 + 2);
     for label in LABELS {
-        let noun = if label == "Voice call" {
-            "call"
+        let what = if label == "Voice call" {
+            "call".to_owned()
         } else {
-            "conversation"
+            format!("{label} conversation")
         };
         all.push(
             Template::new(format!("{label} - incoming authenticated - default"))
-                .with_title(format!("Incoming {label} {noun}"))
+                .with_title(format!("Incoming {what}"))
                 .with_field("Customer", "{customerName}")
                 .with_field("Queue", "{queueId}"),
         );
         all.push(
             Template::new(format!("{label} - incoming unauthenticated - default"))
-                .with_title(format!("Incoming {label} {noun}"))
+                .with_title(format!("Incoming {what}"))
                 .with_field("Language", "{visitorLanguage}")
                 .with_field("Queue", "{queueId}"),
         );
         all.push(
             Template::new(format!("{label} - transfer - default"))
-                .with_title(format!("{label} {noun} transferred to you"))
+                .with_title(format!("{what} transferred to you"))
                 .with_field("Customer", "{customerName}"),
         );
         all.push(
             Template::new(format!("{label} - consult - default"))
-                .with_title(format!("Consult request: {label} {noun}"))
+                .with_title(format!("Consult request: {what}"))
                 .with_field("Customer", "{customerName}"),
         );
     }

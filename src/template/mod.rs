@@ -159,15 +159,6 @@ impl Template {
         self
     }
 
-    /// Accept label as shown: "Open" with auto-assign (N2).
-    pub(crate) fn effective_accept_label(&self) -> &str {
-        if self.auto_assign {
-            "Open"
-        } else {
-            &self.accept_label
-        }
-    }
-
     /// Whether the reject button is shown: never with auto-assign (N2).
     pub(crate) fn effective_reject(&self) -> bool {
         self.reject_button && !self.auto_assign
