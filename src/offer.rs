@@ -559,5 +559,6 @@ fn agent_assign(
 fn is_svg(icon: &str) -> bool {
     let lower = icon.trim().to_ascii_lowercase();
     let path = lower.split(['?', '#']).next().unwrap_or_default();
-    lower.starts_with("data:image/svg+xml") || path.ends_with(".svg") || path.ends_with(".svgz")
+    let extension = path.rsplit_once('.').map(|(_, ext)| ext);
+    lower.starts_with("data:image/svg+xml") || matches!(extension, Some("svg" | "svgz"))
 }
