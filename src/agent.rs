@@ -56,6 +56,8 @@ pub(crate) struct AgentState {
     pub(crate) in_focus: bool,
     pub(crate) desktop_permission: bool,
     pub(crate) disconnected: Option<Disconnect>,
+    /// S2 fired and no slot has freed since: routing passes the agent by.
+    pub(crate) at_limit: bool,
     /// Assignment counter value at the last offer (0: never), for round robin.
     pub(crate) last_assignment: u64,
 }
@@ -75,6 +77,7 @@ impl AgentState {
             in_focus: true,
             desktop_permission: false,
             disconnected: None,
+            at_limit: false,
             last_assignment: 0,
         }
     }

@@ -132,6 +132,14 @@ pub enum ConfigError {
         /// Where.
         field: String,
     },
+    /// A default presence only the system may set, i.e. Inactive (P2).
+    #[error("{field}: presence {presence:?} is set by the system only")]
+    PresenceNotSelectable {
+        /// Where.
+        field: String,
+        /// The presence.
+        presence: String,
+    },
     /// A voice workstream set to pick mode (A6: voice is always push).
     #[error("{field}: voice is always push")]
     VoiceMustPush {

@@ -220,9 +220,8 @@ impl Switchboard {
         };
         self.timers.cancel(offer.timer);
         let units = self.cfg.workstreams[self.items[offer.item].workstream].units;
-        let agent = &mut self.agents[offer.agent];
-        agent.offered_units -= units;
-        agent.slots -= 1;
+        self.agents[offer.agent].offered_units -= units;
+        self.free_slot(offer.agent);
         self.cycle_due = true;
         self.emit(Output::NotificationEnded {
             notification: id,

@@ -12,23 +12,16 @@ pub const CYCLE_WINDOW: usize = 100;
 impl Switchboard {
     /// Runs assignment cycles until nothing that starts one is left (A3, P9, C9).
     pub(crate) fn run_cycles(&mut self, now: DateTime<Utc>) {
-        // (item, agent) pairs turned away by the session limit during this run (S2).
-        let mut turned_away: Vec<(usize, usize)> = Vec::new();
         while self.cycle_due {
             self.cycle_due = false;
             for q in 0..self.queues.len() {
-                self.assign_queue(q, now, &mut turned_away);
+                self.assign_queue(q, now);
             }
         }
     }
 
     /// One cycle over the first [`CYCLE_WINDOW`] waiting items of queue `q`.
-    fn assign_queue(
-        &mut self,
-        q: usize,
-        now: DateTime<Utc>,
-        turned_away: &mut Vec<(usize, usize)>,
-    ) {
+    fn assign_queue(&mut self, q: usize, now: DateTime<Utc>) {
         let window: Vec<usize> = self.queues[q]
             .push
             .iter()
@@ -36,10 +29,10 @@ impl Switchboard {
             .map(|key| key.2)
             .collect();
         for i in window {
-            while let Some(a) = self.choose_agent(q, i, turned_away) {
+            while let Some(a) = self.choose_agent(q, i) {
                 if self.agents[a].slots >= self.cfg.org.session_limit {
+                    // S2: the agent is passed by from now on; look for another.
                     self.session_limit_hit(a, i);
-                    turned_away.push((i, a));
                     continue;
                 }
                 self.offer(i, a, now);
@@ -55,6 +48,7 @@ impl Switchboard {
         let ws = &self.cfg.workstreams[item.workstream];
         agent.signed_in
             && agent.connected
+            && !agent.at_limit
             && ws.allows(self.base_status(a))
             && agent.free_units() >= ws.units
             && item.declines_by(a) < self.cfg.org.declines_allowed
@@ -71,12 +65,12 @@ impl Switchboard {
     /// The best eligible member of queue `q` for item `i`: fewest declines of
     /// the item (T6), then the most free units, then the earliest last
     /// assignment (round robin), then the queue's own order (A1).
-    fn choose_agent(&self, q: usize, i: usize, turned_away: &[(usize, usize)]) -> Option<usize> {
+    fn choose_agent(&self, q: usize, i: usize) -> Option<usize> {
         self.cfg.queues[q]
             .members
             .iter()
             .enumerate()
-            .filter(|&(_, &a)| !turned_away.contains(&(i, a)) && self.eligible(a, i))
+            .filter(|&(_, &a)| self.eligible(a, i))
             .min_by_key(|&(position, &a)| {
                 let agent = &self.agents[a];
                 (

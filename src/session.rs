@@ -36,7 +36,7 @@ impl Switchboard {
         let Some(session) = self.sessions.shift_remove(&id) else {
             return;
         };
-        self.agents[session.agent].slots -= 1;
+        self.free_slot(session.agent);
         let item = session.item.map(|i| self.item_id(i));
         self.emit(Output::SessionClosed {
             agent: self.agent_id(session.agent),
@@ -83,9 +83,22 @@ impl Switchboard {
         Ok(())
     }
 
+    /// Frees one of the agent's session slots. An agent who was turned away
+    /// at the limit may take work again, so a cycle starts.
+    pub(crate) fn free_slot(&mut self, a: usize) {
+        let agent = &mut self.agents[a];
+        agent.slots -= 1;
+        if agent.at_limit {
+            agent.at_limit = false;
+            self.cycle_due = true;
+        }
+    }
+
     /// Work reached an agent who holds the most sessions allowed (S2): alert
     /// and Busy - DND in the standalone experience; rerouted either way.
+    /// Until a slot frees, routing passes the agent by without a second alert.
     pub(crate) fn session_limit_hit(&mut self, a: usize, i: usize) {
+        self.agents[a].at_limit = true;
         self.emit(Output::Rerouted {
             item: self.item_id(i),
             from: self.agent_id(a),

@@ -285,7 +285,7 @@ impl Switchboard {
         }
         match session {
             Some(session) => self.close_session(session),
-            None => self.agents[agent].slots -= 1,
+            None => self.free_slot(agent),
         }
         let units = self.cfg.workstreams[self.items[i].workstream].units;
         self.agents[agent].assigned_units -= units;

@@ -333,10 +333,9 @@ fn compile_agents(
             }
         })?;
         if default == presence::BUILTIN_INACTIVE {
-            return Err(ConfigError::UnknownReference {
-                kind: IdKind::Presence,
-                id: a.default_presence.0.clone(),
+            return Err(ConfigError::PresenceNotSelectable {
                 field: format!("{at}.default_presence"),
+                presence: a.default_presence.0.clone(),
             });
         }
         if agents.insert(a.id.clone(), (a.clone(), default)).is_some() {
