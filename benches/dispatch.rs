@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use criterion::{BenchmarkId, Criterion, Throughput, black_box, criterion_main};
-use switchboard::{Agent, AgentId, Channel, Config, Input, Output, Queue, Switchboard, WorkItem, Workstream};
+use switchboard::{
+    Agent, AgentId, Channel, Config, Input, Output, Queue, Switchboard, WorkItem, Workstream,
+};
 
 /// A signed-in engine with `agents` agents in one chat queue.
 fn warm_engine(agents: usize) -> (Switchboard, DateTime<Utc>) {
@@ -16,9 +18,13 @@ fn warm_engine(agents: usize) -> (Switchboard, DateTime<Utc>) {
         ..Config::default()
     };
     let mut sb = Switchboard::new(config).expect("valid config");
-    let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).single().expect("valid time");
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 24, 9, 0, 0)
+        .single()
+        .expect("valid time");
     for id in ids {
-        sb.handle(now, Input::AgentSignedIn { agent: id }).expect("sign in");
+        sb.handle(now, Input::AgentSignedIn { agent: id })
+            .expect("sign in");
     }
     while sb.poll_output().is_some() {}
     (sb, now)
@@ -29,7 +35,11 @@ fn cycle(sb: &mut Switchboard, now: DateTime<Utc>, n: u64) -> usize {
     let item = format!("w{n}");
     let mut drained = 0;
     let mut offer = None;
-    sb.handle(now, Input::WorkArrived(WorkItem::new(item.as_str(), "chat", "q"))).expect("arrive");
+    sb.handle(
+        now,
+        Input::WorkArrived(WorkItem::new(item.as_str(), "chat", "q")),
+    )
+    .expect("arrive");
     while let Some(out) = sb.poll_output() {
         if let Output::Notify(n) = &out {
             offer = Some(n.id);
@@ -39,8 +49,12 @@ fn cycle(sb: &mut Switchboard, now: DateTime<Utc>, n: u64) -> usize {
     let notification = offer.expect("offered");
     for input in [
         Input::Accept { notification },
-        Input::ConversationEnded { item: item.as_str().into() },
-        Input::ConversationClosed { item: item.as_str().into() },
+        Input::ConversationEnded {
+            item: item.as_str().into(),
+        },
+        Input::ConversationClosed {
+            item: item.as_str().into(),
+        },
     ] {
         sb.handle(now, input).expect("cycle input");
         while sb.poll_output().is_some() {

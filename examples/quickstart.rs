@@ -10,7 +10,11 @@ use switchboard::{
 fn drain(sb: &mut Switchboard, now: DateTime<Utc>) -> Vec<Output> {
     let mut outputs = Vec::new();
     while let Some(output) = sb.poll_output() {
-        println!("{}  {}", now.format("%H:%M:%S"), serde_json::to_string(&output).unwrap_or_default());
+        println!(
+            "{}  {}",
+            now.format("%H:%M:%S"),
+            serde_json::to_string(&output).unwrap_or_default()
+        );
         outputs.push(output);
     }
     outputs
@@ -18,18 +22,32 @@ fn drain(sb: &mut Switchboard, now: DateTime<Utc>) -> Vec<Output> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = Config {
-        org: OrgSettings { missed_notification_rule: true, ..OrgSettings::default() },
+        org: OrgSettings {
+            missed_notification_rule: true,
+            ..OrgSettings::default()
+        },
         workstreams: vec![Workstream::new("chat", Channel::Chat)],
         queues: vec![Queue::new("support", ["ada".into(), "bob".into()])],
         agents: vec![Agent::new("ada"), Agent::new("bob")],
         ..Config::default()
     };
     let mut sb = Switchboard::new(config)?;
-    let mut now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).single().ok_or("bad start time")?;
+    let mut now = Utc
+        .with_ymd_and_hms(2026, 11, 24, 9, 0, 0)
+        .single()
+        .ok_or("bad start time")?;
 
-    sb.handle(now, Input::AgentSignedIn { agent: "ada".into() })?;
+    sb.handle(
+        now,
+        Input::AgentSignedIn {
+            agent: "ada".into(),
+        },
+    )?;
     drain(&mut sb, now);
-    sb.handle(now, Input::WorkArrived(WorkItem::new("chat-1", "chat", "support")))?;
+    sb.handle(
+        now,
+        Input::WorkArrived(WorkItem::new("chat-1", "chat", "support")),
+    )?;
     let first = drain(&mut sb, now);
 
     // Ada's client shows the notification, but she does not answer.
@@ -39,7 +57,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Bob signs in a minute later; nothing is offered to him yet.
     now += TimeDelta::seconds(60);
-    sb.handle(now, Input::AgentSignedIn { agent: "bob".into() })?;
+    sb.handle(
+        now,
+        Input::AgentSignedIn {
+            agent: "bob".into(),
+        },
+    )?;
     drain(&mut sb, now);
 
     // Sleep until the next deadline: Ada's offer expires, she turns

@@ -11,8 +11,8 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use switchboard::{
-    Agent, AgentId, AlertKind, Channel, Config, ConversationState, Input, NotificationEnd, OrgSettings, Output,
-    Queue, RerouteReason, Switchboard, WorkItem, WorkItemId, Workstream,
+    Agent, AgentId, AlertKind, Channel, Config, ConversationState, Input, NotificationEnd,
+    OrgSettings, Output, Queue, RerouteReason, Switchboard, WorkItem, WorkItemId, Workstream,
 };
 
 const AGENTS: usize = 20;
@@ -94,7 +94,11 @@ fn secs(s: f64) -> TimeDelta {
 impl World {
     fn schedule(&mut self, at: DateTime<Utc>, event: Event) {
         self.seq += 1;
-        self.events.push(Reverse(Scheduled { at, seq: self.seq, event }));
+        self.events.push(Reverse(Scheduled {
+            at,
+            seq: self.seq,
+            event,
+        }));
     }
 
     fn input_at(&mut self, at: DateTime<Utc>, input: Input) {
@@ -130,16 +134,26 @@ impl World {
                 NotificationEnd::AssignedUnseen => r.assigned_unseen += 1,
                 _ => {}
             },
-            Output::WorkAssigned { item, unseen: false, .. } => {
+            Output::WorkAssigned {
+                item,
+                unseen: false,
+                ..
+            } => {
                 if let Some(arrived) = self.arrived_at.get(item) {
                     r.total_wait_secs += (now - *arrived).as_seconds_f64();
                 }
                 let handle = secs(exp(&mut self.rng, MEAN_HANDLE_SECS));
-                self.input_at(now + handle, Input::ConversationEnded { item: item.clone() });
+                self.input_at(
+                    now + handle,
+                    Input::ConversationEnded { item: item.clone() },
+                );
                 let close = now + handle + TimeDelta::seconds(WRAP_UP_SECS);
                 self.input_at(close, Input::ConversationClosed { item: item.clone() });
             }
-            Output::Rerouted { reason: RerouteReason::Unseen, .. } => r.unseen_rerouted += 1,
+            Output::Rerouted {
+                reason: RerouteReason::Unseen,
+                ..
+            } => r.unseen_rerouted += 1,
             Output::Alert { agent, kind, .. } => {
                 match kind {
                     AlertKind::MissedNotification => r.missed_alerts += 1,
@@ -148,7 +162,12 @@ impl World {
                 }
                 // The agent notices the alert within a minute and resets.
                 let notice = secs(10.0 + self.rng.random::<f64>() * 50.0);
-                self.input_at(now + notice, Input::ResetPresence { agent: agent.clone() });
+                self.input_at(
+                    now + notice,
+                    Input::ResetPresence {
+                        agent: agent.clone(),
+                    },
+                );
             }
             Output::ConversationClosed { .. } => r.closed += 1,
             _ => {}
@@ -216,16 +235,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .skip_while(|a| a != "--seed")
         .nth(1)
         .map_or(Ok(7), |s| s.parse::<u64>())?;
-    let agents: Vec<AgentId> = (1..=AGENTS).map(|i| AgentId::new(format!("agent-{i:02}"))).collect();
+    let agents: Vec<AgentId> = (1..=AGENTS)
+        .map(|i| AgentId::new(format!("agent-{i:02}")))
+        .collect();
     let config = Config {
-        org: OrgSettings { missed_notification_rule: true, agent_reject_rule: true, ..OrgSettings::default() },
+        org: OrgSettings {
+            missed_notification_rule: true,
+            agent_reject_rule: true,
+            ..OrgSettings::default()
+        },
         workstreams: vec![Workstream::new("chat", Channel::Chat)],
         queues: vec![Queue::new("support", agents.iter().cloned())],
         // Three chats at a time each.
-        agents: agents.iter().map(|id| Agent { capacity_units: 30, ..Agent::new(id.clone()) }).collect(),
+        agents: agents
+            .iter()
+            .map(|id| Agent {
+                capacity_units: 30,
+                ..Agent::new(id.clone())
+            })
+            .collect(),
         ..Config::default()
     };
-    let start = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).single().ok_or("bad start")?;
+    let start = Utc
+        .with_ymd_and_hms(2026, 11, 24, 9, 0, 0)
+        .single()
+        .ok_or("bad start")?;
     let mut world = World {
         sb: Switchboard::new(config)?,
         rng: StdRng::seed_from_u64(seed),
@@ -235,7 +269,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         report: Report::default(),
     };
     for agent in &agents {
-        world.input_at(start, Input::AgentSignedIn { agent: agent.clone() });
+        world.input_at(
+            start,
+            Input::AgentSignedIn {
+                agent: agent.clone(),
+            },
+        );
     }
     let mut t = 0.0;
     let mut n = 0;
@@ -272,7 +311,10 @@ fn print_report(world: &World, seed: u64, elapsed: f64) {
     println!("  agent-reject alerts      {:>8}", r.reject_alerts);
     println!("  session-limit alerts     {:>8}", r.session_limit_alerts);
     if r.accepted > 0 {
-        println!("  mean wait to accept      {:>8.1} s", r.total_wait_secs / r.accepted as f64);
+        println!(
+            "  mean wait to accept      {:>8.1} s",
+            r.total_wait_secs / r.accepted as f64
+        );
     }
     println!(
         "  engine: {} inputs in {:.3} s ({:.0} inputs/s)",

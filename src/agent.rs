@@ -221,6 +221,12 @@ impl Switchboard {
 
     pub(crate) fn sign_out(&mut self, agent: &AgentId) -> Result<(), InputError> {
         let a = self.signed_in_agent(agent)?;
+        // Out of routing first, so releasing work below does not recompute
+        // a presence that is about to become Offline.
+        let state = &mut self.agents[a];
+        state.signed_in = false;
+        state.connected = false;
+        state.disconnected = None;
         // Offers first, in issue order, then the work assigned to the agent.
         let alerts: Vec<_> = self
             .offers
@@ -257,10 +263,6 @@ impl Switchboard {
         for session in own {
             self.close_session(session);
         }
-        let state = &mut self.agents[a];
-        state.signed_in = false;
-        state.connected = false;
-        state.disconnected = None;
         self.set_presence(
             a,
             presence::BUILTIN_OFFLINE,
