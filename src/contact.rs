@@ -3,6 +3,7 @@
 use indexmap::IndexMap;
 
 use crate::config::Contact;
+use crate::error::{IdKind, InputError};
 use crate::ids::ContactId;
 
 /// Normalises a phone number to `+` and digits: `"+1 (555) 010-0199"` → `"+15550100199"`.
@@ -36,9 +37,23 @@ pub(crate) enum PhoneMatch<'a> {
 }
 
 impl Contacts {
+    /// Contacts from a validated configuration.
+    pub(crate) fn new(contacts: Vec<Contact>) -> Self {
+        Self {
+            by_id: contacts.into_iter().map(|c| (c.id.clone(), c)).collect(),
+        }
+    }
+
     /// Adds or replaces a contact.
-    pub(crate) fn upsert(&mut self, contact: Contact) {
+    ///
+    /// # Errors
+    /// `EmptyId` for a contact without an id.
+    pub(crate) fn upsert(&mut self, contact: Contact) -> Result<(), InputError> {
+        if contact.id.0.is_empty() {
+            return Err(InputError::EmptyId(IdKind::Contact));
+        }
         self.by_id.insert(contact.id.clone(), contact);
+        Ok(())
     }
 
     /// The contact with `id`.

@@ -194,6 +194,9 @@ pub enum InputError {
         /// The session.
         session: SessionId,
     },
+    /// An id the input introduces is empty.
+    #[error("a {0} id may not be empty")]
+    EmptyId(IdKind),
     /// A work item with this id already arrived.
     #[error("work item {0} already exists")]
     DuplicateId(WorkItemId),

@@ -117,10 +117,7 @@ impl Switchboard {
             .values()
             .map(|(a, _)| AgentState::new(a.capacity_units.into()))
             .collect();
-        let mut contacts = Contacts::default();
-        for contact in config.contacts {
-            contacts.upsert(contact);
-        }
+        let contacts = Contacts::new(config.contacts);
         let org = &cfg.org;
         let horizon_secs = i64::from(MAX_TIMEOUT_SECS)
             + i64::from(org.unseen_reroute_delay_secs)
@@ -186,10 +183,7 @@ impl Switchboard {
             Input::CustomerLeft { item } => self.customer_left(&item),
             Input::ConversationEnded { item } => self.end_conversation(&item),
             Input::ConversationClosed { item } => self.close_conversation(&item),
-            Input::ContactUpserted(contact) => {
-                self.contacts.upsert(contact);
-                Ok(())
-            }
+            Input::ContactUpserted(contact) => self.contacts.upsert(contact),
         }?;
         self.latest = Some(now);
         self.run_cycles(now);

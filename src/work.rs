@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use crate::config::{Channel, Distribution};
 use crate::contact::PhoneMatch;
 use crate::conversation::{CloseReason, ConversationState};
-use crate::error::InputError;
+use crate::error::{IdKind, InputError};
 use crate::ids::{NotificationId, SessionId, WorkItemId};
 use crate::input::WorkItem;
 use crate::output::{Output, RerouteReason};
@@ -151,6 +151,9 @@ impl Switchboard {
     }
 
     pub(crate) fn arrive(&mut self, spec: WorkItem) -> Result<(), InputError> {
+        if spec.id.0.is_empty() {
+            return Err(InputError::EmptyId(IdKind::WorkItem));
+        }
         if self.items.contains_key(&spec.id) {
             return Err(InputError::DuplicateId(spec.id));
         }

@@ -588,6 +588,38 @@ fn v1_unknown_session_is_refused_and_changes_nothing() {
 }
 
 #[test]
+fn v1_empty_id_is_refused_and_changes_nothing() {
+    let out = refused_changes_nothing(
+        &config(),
+        &[(0, sign_in("ada"))],
+        &[
+            (1, chat(""), InputError::EmptyId(IdKind::WorkItem)),
+            (
+                1,
+                Input::ContactUpserted(Contact {
+                    name: "Nobody".into(),
+                    ..Contact::default()
+                }),
+                InputError::EmptyId(IdKind::Contact),
+            ),
+        ],
+        &[(2, chat("c1"))],
+    );
+    assert_eq!(
+        out.first(),
+        Some(&Output::WorkQueued {
+            item: "c1".into(),
+            queue: "q".into()
+        })
+    );
+    assert!(matches!(out.get(1), Some(Output::Notify(n)) if n.item.as_str() == "c1"));
+    assert_eq!(
+        InputError::EmptyId(IdKind::WorkItem).to_string(),
+        "a work item id may not be empty"
+    );
+}
+
+#[test]
 fn v1_duplicate_id_is_refused_and_changes_nothing() {
     let dup = || InputError::DuplicateId("c1".into());
     let out = refused_changes_nothing(
@@ -1784,6 +1816,12 @@ fn check_refusal(h: &Harness, input: &Input, err: &InputError, issued: u64, limi
         }
         E::NotOnDesktop(id) => {
             matches!(input, Input::DesktopNotificationClicked { .. }) && note_is(id)
+        }
+        E::EmptyId(IdKind::WorkItem) => {
+            matches!(input, Input::WorkArrived(w) if w.id.as_str().is_empty())
+        }
+        E::EmptyId(IdKind::Contact) => {
+            matches!(input, Input::ContactUpserted(c) if c.id.as_str().is_empty())
         }
         _ => false,
     };

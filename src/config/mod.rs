@@ -25,10 +25,10 @@ pub struct Config {
     pub templates: Vec<Template>,
     /// Workstreams.
     pub workstreams: Vec<Workstream>,
-    /// Queues.
-    pub queues: Vec<Queue>,
     /// Agents.
     pub agents: Vec<Agent>,
+    /// Queues.
+    pub queues: Vec<Queue>,
     /// Contacts known at start (more arrive as inputs).
     pub contacts: Vec<Contact>,
 }
