@@ -9,6 +9,7 @@ use crate::ids::{AgentId, PresenceId};
 use crate::offer::Purpose;
 use crate::output::{NotificationEnd, Output, RerouteReason};
 use crate::presence::{self, BaseStatus, PresenceReason};
+use crate::routing::RankKey;
 use crate::switchboard::Switchboard;
 use crate::template::NotificationKind;
 use crate::work::Place;
@@ -60,6 +61,11 @@ pub(crate) struct AgentState {
     pub(crate) at_limit: bool,
     /// Assignment counter value at the last offer (0: never), for round robin.
     pub(crate) last_assignment: u64,
+    /// Release counter value at the last capacity release (0: never, or a
+    /// fresh sign-in), for LeastActive.
+    pub(crate) last_release: u64,
+    /// The rank this agent stands under in the queue indexes.
+    pub(crate) ranked_as: Option<RankKey>,
 }
 
 impl AgentState {
@@ -79,6 +85,8 @@ impl AgentState {
             disconnected: None,
             at_limit: false,
             last_assignment: 0,
+            last_release: 0,
+            ranked_as: None,
         }
     }
 
@@ -213,7 +221,10 @@ impl Switchboard {
         state.signed_in = true;
         state.connected = true;
         state.in_focus = true;
+        // A fresh sign-in counts as least active (A1).
+        state.last_release = 0;
         let (to, mode) = self.initial_presence(a);
+        self.reindex(a);
         self.set_presence(a, to, mode, PresenceReason::SignedIn);
         self.cycle_due = true;
         Ok(())
@@ -227,6 +238,7 @@ impl Switchboard {
         state.signed_in = false;
         state.connected = false;
         state.disconnected = None;
+        self.reindex(a);
         // Offers first, in issue order, then the work assigned to the agent.
         let alerts: Vec<_> = self
             .offers
@@ -348,6 +360,7 @@ impl Switchboard {
             presence: state.presence,
             mode: state.mode,
         });
+        self.reindex(a);
         // Offers in flight are treated as unseen (T3).
         for offer in self.offers.values_mut().filter(|o| o.agent == a) {
             offer.displayed = false;
@@ -385,6 +398,7 @@ impl Switchboard {
         } else {
             self.initial_presence(a)
         };
+        self.reindex(a);
         self.set_presence(a, to, mode, PresenceReason::Reconnected);
         self.cycle_due = true;
         Ok(())

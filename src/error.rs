@@ -194,6 +194,22 @@ pub enum InputError {
         /// The session.
         session: SessionId,
     },
+    /// The agent is already a member of the queue.
+    #[error("agent {agent} is already a member of queue {queue}")]
+    AlreadyMember {
+        /// The queue.
+        queue: QueueId,
+        /// The agent.
+        agent: AgentId,
+    },
+    /// The agent is not a member of the queue.
+    #[error("agent {agent} is not a member of queue {queue}")]
+    NotMember {
+        /// The queue.
+        queue: QueueId,
+        /// The agent.
+        agent: AgentId,
+    },
     /// An id the input introduces is empty.
     #[error("a {0} id may not be empty")]
     EmptyId(IdKind),

@@ -125,6 +125,20 @@ pub enum Input {
         /// The consultant.
         agent: AgentId,
     },
+    /// An agent joins a queue, at the end of its order (A3).
+    AddQueueMember {
+        /// The queue.
+        queue: QueueId,
+        /// The agent.
+        agent: AgentId,
+    },
+    /// An agent leaves a queue (A3); work already offered or assigned stays.
+    RemoveQueueMember {
+        /// The queue.
+        queue: QueueId,
+        /// The agent.
+        agent: AgentId,
+    },
     /// New work arrived.
     WorkArrived(WorkItem),
     /// The customer left before or during the conversation.

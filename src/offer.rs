@@ -210,6 +210,7 @@ impl Switchboard {
                 notification: id,
             };
         }
+        self.reindex(a);
     }
 
     /// Ends a pending Alert: releases the units and slot it held and reports how.
@@ -222,6 +223,7 @@ impl Switchboard {
         let units = self.cfg.workstreams[self.items[offer.item].workstream].units;
         self.agents[offer.agent].offered_units -= units;
         self.free_slot(offer.agent);
+        self.reindex(offer.agent);
         self.cycle_due = true;
         self.emit(Output::NotificationEnded {
             notification: id,

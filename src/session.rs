@@ -91,6 +91,7 @@ impl Switchboard {
         if agent.at_limit {
             agent.at_limit = false;
             self.cycle_due = true;
+            self.reindex(a);
         }
     }
 
@@ -99,6 +100,7 @@ impl Switchboard {
     /// Until a slot frees, routing passes the agent by without a second alert.
     pub(crate) fn session_limit_hit(&mut self, a: usize, i: usize) {
         self.agents[a].at_limit = true;
+        self.reindex(a);
         self.emit(Output::Rerouted {
             item: self.item_id(i),
             from: self.agent_id(a),

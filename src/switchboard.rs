@@ -41,8 +41,10 @@ pub struct Switchboard {
     pub(crate) agents: Vec<AgentState>,
     /// Every work item ever seen, in arrival order.
     pub(crate) items: IndexMap<WorkItemId, ItemState>,
-    /// Waiting work, by queue index.
+    /// Members and waiting work, by queue index.
     pub(crate) queues: Vec<QueueState>,
+    /// Queues each agent is a member of, with their position there, by agent index.
+    pub(crate) memberships: Vec<Vec<(usize, u32)>>,
     /// Pending notifications.
     pub(crate) offers: IndexMap<NotificationId, Offer>,
     /// Open sessions.
@@ -57,6 +59,7 @@ pub struct Switchboard {
     pub(crate) next_session: u64,
     pub(crate) next_arrival: u64,
     pub(crate) next_assignment: u64,
+    pub(crate) next_release: u64,
     /// Something that starts an assignment cycle happened (A3).
     pub(crate) cycle_due: bool,
 }
@@ -118,13 +121,29 @@ impl Switchboard {
             .map(|(a, _)| AgentState::new(a.capacity_units.into()))
             .collect();
         let contacts = Contacts::new(config.contacts);
+        let mut memberships = vec![Vec::new(); cfg.agents.len()];
+        let queues = cfg
+            .queues
+            .values()
+            .enumerate()
+            .map(|(q, queue)| {
+                let mut state = QueueState::default();
+                for &a in &queue.members {
+                    state.members.push((a, state.next_position));
+                    memberships[a].push((q, state.next_position));
+                    state.next_position += 1;
+                }
+                state
+            })
+            .collect();
         let org = &cfg.org;
         let horizon_secs = i64::from(MAX_TIMEOUT_SECS)
             + i64::from(org.unseen_reroute_delay_secs)
             + i64::from(org.reconnect_grace_secs)
             + 86_400;
         Ok(Self {
-            queues: vec![QueueState::default(); cfg.queues.len()],
+            queues,
+            memberships,
             agents,
             cfg,
             items: IndexMap::new(),
@@ -139,6 +158,7 @@ impl Switchboard {
             next_session: 1,
             next_arrival: 0,
             next_assignment: 0,
+            next_release: 0,
             cycle_due: false,
         })
     }
@@ -179,6 +199,8 @@ impl Switchboard {
             }
             Input::Consult { item, agent } => self.request_consult(&item, &agent, now),
             Input::LeaveConsult { item, agent } => self.leave_consult(&item, &agent),
+            Input::AddQueueMember { queue, agent } => self.add_member(&queue, &agent),
+            Input::RemoveQueueMember { queue, agent } => self.remove_member(&queue, &agent),
             Input::WorkArrived(item) => self.arrive(item),
             Input::CustomerLeft { item } => self.customer_left(&item),
             Input::ConversationEnded { item } => self.end_conversation(&item),
@@ -187,6 +209,7 @@ impl Switchboard {
         }?;
         self.latest = Some(now);
         self.run_cycles(now);
+        debug_assert!(self.indexes_consistent(), "queue indexes out of step");
         Ok(())
     }
 
@@ -206,6 +229,7 @@ impl Switchboard {
             }
             self.run_cycles(at);
         }
+        debug_assert!(self.indexes_consistent(), "queue indexes out of step");
         Ok(())
     }
 

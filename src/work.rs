@@ -12,6 +12,7 @@ use crate::error::{IdKind, InputError};
 use crate::ids::{NotificationId, SessionId, WorkItemId};
 use crate::input::WorkItem;
 use crate::output::{Output, RerouteReason};
+use crate::routing::QueueIndex;
 use crate::switchboard::Switchboard;
 use crate::template::SlugSource;
 use crate::timer::TimerKey;
@@ -78,9 +79,15 @@ impl ItemState {
     }
 }
 
-/// One queue's waiting work.
+/// One queue's members and waiting work.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct QueueState {
+    /// Member agents with their positions, in queue order (A1).
+    pub(crate) members: Vec<(usize, u32)>,
+    /// Position the next member added gets.
+    pub(crate) next_position: u32,
+    /// Routable members, ranked (A1).
+    pub(crate) index: QueueIndex,
     /// Waiting for automatic assignment, in order (A2).
     pub(crate) push: BTreeSet<WaitKey>,
     /// Waiting for a pick or a supervisor: pick-mode work and parked work (A6, T6).
@@ -212,7 +219,7 @@ impl Switchboard {
         if let Some(link) = link {
             self.emit(link);
         }
-        if self.cfg.queues[queue].members.is_empty() && channel != Channel::Record {
+        if self.queues[queue].members.is_empty() && channel != Channel::Record {
             // A5: nobody could ever take it.
             self.items[i].state = ConversationState::Closed;
             self.items[i].place = Place::Closed;
@@ -291,7 +298,11 @@ impl Switchboard {
             None => self.free_slot(agent),
         }
         let units = self.cfg.workstreams[self.items[i].workstream].units;
-        self.agents[agent].assigned_units -= units;
+        self.next_release += 1;
+        let state = &mut self.agents[agent];
+        state.assigned_units -= units;
+        state.last_release = self.next_release;
+        self.reindex(agent);
         self.cycle_due = true;
     }
 

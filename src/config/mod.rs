@@ -149,12 +149,17 @@ impl Workstream {
 }
 
 /// How a queue chooses among eligible agents (A1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum AssignmentMethod {
     /// Most free capacity first; ties to the earliest last assignment (round robin).
-    #[default]
     HighestCapacity,
+    /// The queue's own order, rotating: the earliest last assignment first,
+    /// ties in queue order.
+    AdvancedRoundRobin,
+    /// The earliest last capacity release first; a fresh sign-in counts as
+    /// least active; ties in queue order.
+    LeastActive,
 }
 
 /// A queue: where work waits, and which agents serve it.
@@ -165,8 +170,9 @@ pub struct Queue {
     pub id: QueueId,
     /// Member agents, in the queue's own order.
     pub members: Vec<AgentId>,
-    /// Assignment method.
-    pub method: AssignmentMethod,
+    /// Assignment method; when unset, LeastActive for voice work and
+    /// HighestCapacity for everything else (A1).
+    pub method: Option<AssignmentMethod>,
 }
 
 impl Queue {
@@ -175,7 +181,7 @@ impl Queue {
         Self {
             id: id.into(),
             members: members.into_iter().collect(),
-            method: AssignmentMethod::default(),
+            method: None,
         }
     }
 }

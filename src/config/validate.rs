@@ -48,7 +48,9 @@ impl CompiledWorkstream {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct CompiledQueue {
     pub(crate) id: QueueId,
+    /// Members at start, in queue order; membership changes at run time.
     pub(crate) members: Vec<usize>,
+    pub(crate) method: Option<super::AssignmentMethod>,
 }
 
 /// The configuration after validation: every reference is a dense index.
@@ -390,6 +392,7 @@ fn compile_queues(
             CompiledQueue {
                 id: q.id.clone(),
                 members,
+                method: q.method,
             },
         );
     }

@@ -1,0 +1,172 @@
+//! Routing: the assignment cycle, eligibility, the assignment methods and
+//! queue membership (A1–A4, C1, T6).
+
+mod index;
+
+pub(crate) use index::{QueueIndex, RankKey};
+
+use chrono::{DateTime, Utc};
+
+use crate::config::{AssignmentMethod, Channel};
+use crate::error::InputError;
+use crate::ids::{AgentId, QueueId};
+use crate::switchboard::Switchboard;
+
+/// Most waiting items one cycle looks at per queue (A3).
+pub const CYCLE_WINDOW: usize = 100;
+
+impl Switchboard {
+    /// Runs assignment cycles until nothing that starts one is left (A3, P9, C9).
+    pub(crate) fn run_cycles(&mut self, now: DateTime<Utc>) {
+        while self.cycle_due {
+            self.cycle_due = false;
+            for q in 0..self.queues.len() {
+                self.assign_queue(q, now);
+            }
+        }
+    }
+
+    /// One cycle over the first [`CYCLE_WINDOW`] waiting items of queue `q`.
+    fn assign_queue(&mut self, q: usize, now: DateTime<Utc>) {
+        let queue = &self.queues[q];
+        if queue.push.is_empty() || queue.index.len() == 0 {
+            return;
+        }
+        let window: Vec<usize> = queue
+            .push
+            .iter()
+            .take(CYCLE_WINDOW)
+            .map(|key| key.2)
+            .collect();
+        for i in window {
+            while let Some(a) = self.choose_agent(q, i) {
+                if self.agents[a].slots >= self.cfg.org.session_limit {
+                    // S2: the agent is passed by from now on; look for another.
+                    self.session_limit_hit(a, i);
+                    continue;
+                }
+                self.offer(i, a, now);
+                break;
+            }
+        }
+    }
+
+    /// The assignment method queue `q` uses for item `i` (A1).
+    fn method(&self, q: usize, i: usize) -> AssignmentMethod {
+        self.cfg.queues[q].method.unwrap_or_else(|| {
+            if self.cfg.workstreams[self.items[i].workstream].channel == Channel::Voice {
+                AssignmentMethod::LeastActive
+            } else {
+                AssignmentMethod::HighestCapacity
+            }
+        })
+    }
+
+    /// Whether routable agent `a` may be offered item `i` (A4, P7, C1, T6).
+    fn eligible(&self, a: usize, i: usize) -> bool {
+        let agent = &self.agents[a];
+        let item = &self.items[i];
+        let ws = &self.cfg.workstreams[item.workstream];
+        ws.allows(self.base_status(a))
+            && agent.free_units() >= ws.units
+            && item.declines_by(a) < self.cfg.org.declines_allowed
+            && self.has_skills(a, &item.spec.required_skills)
+    }
+
+    fn has_skills(&self, a: usize, required: &[String]) -> bool {
+        let Some((_, (agent, _))) = self.cfg.agents.get_index(a) else {
+            return false;
+        };
+        required.iter().all(|skill| agent.skills.contains(skill))
+    }
+
+    /// The best eligible member of queue `q` for item `i`: in the order of
+    /// the queue's method (A1), the first who never declined the item, or
+    /// else the one with fewest declines of it (T6).
+    fn choose_agent(&self, q: usize, i: usize) -> Option<usize> {
+        let method = self.method(q, i);
+        let units = self.cfg.workstreams[self.items[i].workstream].units;
+        let index = &self.queues[q].index;
+        if index.most_free().is_none_or(|free| free < units) {
+            return None;
+        }
+        let mut best_decliner: Option<(u8, usize)> = None;
+        for a in index.ranked(method) {
+            if method == AssignmentMethod::HighestCapacity && self.agents[a].free_units() < units {
+                break; // ranked by free units: nobody further on has room
+            }
+            if !self.eligible(a, i) {
+                continue;
+            }
+            match self.items[i].declines_by(a) {
+                0 => return Some(a),
+                d if best_decliner.is_none_or(|(fewest, _)| d < fewest) => {
+                    best_decliner = Some((d, a));
+                }
+                _ => {}
+            }
+        }
+        best_decliner.map(|(_, a)| a)
+    }
+
+    /// Adds `agent` to the end of `queue`'s members; starts a cycle (A3).
+    pub(crate) fn add_member(
+        &mut self,
+        queue: &QueueId,
+        agent: &AgentId,
+    ) -> Result<(), InputError> {
+        let q = self
+            .cfg
+            .queues
+            .get_index_of(queue)
+            .ok_or_else(|| InputError::UnknownQueue(queue.clone()))?;
+        let a = self.agent_index(agent)?;
+        if self.memberships[a].iter().any(|&(mq, _)| mq == q) {
+            return Err(InputError::AlreadyMember {
+                queue: queue.clone(),
+                agent: agent.clone(),
+            });
+        }
+        let state = &mut self.queues[q];
+        let position = state.next_position;
+        state.next_position += 1;
+        state.members.push((a, position));
+        self.memberships[a].push((q, position));
+        // Re-enter the indexes with the new membership.
+        if let Some(key) = self.agents[a].ranked_as.take() {
+            self.unrank(a, key);
+        }
+        self.reindex(a);
+        self.cycle_due = true;
+        Ok(())
+    }
+
+    /// Removes `agent` from `queue`'s members; work already offered or
+    /// assigned stays. Starts a cycle (A3).
+    pub(crate) fn remove_member(
+        &mut self,
+        queue: &QueueId,
+        agent: &AgentId,
+    ) -> Result<(), InputError> {
+        let q = self
+            .cfg
+            .queues
+            .get_index_of(queue)
+            .ok_or_else(|| InputError::UnknownQueue(queue.clone()))?;
+        let a = self.agent_index(agent)?;
+        let Some(slot) = self.memberships[a].iter().position(|&(mq, _)| mq == q) else {
+            return Err(InputError::NotMember {
+                queue: queue.clone(),
+                agent: agent.clone(),
+            });
+        };
+        if let Some(key) = self.agents[a].ranked_as.take() {
+            self.unrank(a, key);
+        }
+        self.memberships[a].remove(slot);
+        self.queues[q].members.retain(|&(m, _)| m != a);
+        self.reindex(a);
+        self.cycle_due = true;
+        Ok(())
+    }
+}
