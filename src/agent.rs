@@ -12,6 +12,7 @@ use crate::presence::{self, BaseStatus, PresenceReason};
 use crate::routing::RankKey;
 use crate::switchboard::Switchboard;
 use crate::template::NotificationKind;
+use crate::timer::{Timer, TimerKey};
 use crate::work::Place;
 
 /// What keeps an agent's presence where it is (P4, P6).
@@ -31,6 +32,8 @@ pub(crate) enum PresenceMode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Disconnect {
     pub(crate) at: DateTime<Utc>,
+    /// When the grace runs out (L1: Active work goes back to its queue).
+    pub(crate) grace: TimerKey,
     pub(crate) presence: usize,
     pub(crate) mode: PresenceMode,
 }
@@ -237,7 +240,9 @@ impl Switchboard {
         let state = &mut self.agents[a];
         state.signed_in = false;
         state.connected = false;
-        state.disconnected = None;
+        if let Some(saved) = state.disconnected.take() {
+            self.timers.cancel(saved.grace);
+        }
         self.reindex(a);
         // Offers first, in issue order, then the work assigned to the agent.
         let alerts: Vec<_> = self
@@ -353,10 +358,13 @@ impl Switchboard {
         now: DateTime<Utc>,
     ) -> Result<(), InputError> {
         let a = self.connected_agent(agent)?;
+        let grace_ends = Self::after(now, self.cfg.org.reconnect_grace_secs);
+        let grace = self.timers.schedule(grace_ends, Timer::ReconnectGrace(a));
         let state = &mut self.agents[a];
         state.connected = false;
         state.disconnected = Some(Disconnect {
             at: now,
+            grace,
             presence: state.presence,
             mode: state.mode,
         });
@@ -384,6 +392,7 @@ impl Switchboard {
         let Some(saved) = self.agents[a].disconnected else {
             return Err(InputError::NotDisconnected(agent.clone()));
         };
+        self.timers.cancel(saved.grace);
         let grace = TimeDelta::seconds(self.cfg.org.reconnect_grace_secs.into());
         let state = &mut self.agents[a];
         state.connected = true;
@@ -402,5 +411,26 @@ impl Switchboard {
         self.set_presence(a, to, mode, PresenceReason::Reconnected);
         self.cycle_due = true;
         Ok(())
+    }
+
+    /// The reconnect grace ran out (P8, L1): the agent's Active work goes
+    /// back to its queue (Active → Open); wrap-ups and Waiting conversations stay.
+    pub(crate) fn grace_expired(&mut self, a: usize) {
+        if self.agents[a].disconnected.is_none() {
+            return;
+        }
+        let active: Vec<usize> = self
+            .items
+            .values()
+            .enumerate()
+            .filter(|(_, item)| {
+                item.state == ConversationState::Active
+                    && matches!(item.place, Place::Assigned { agent, .. } if agent == a)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        for i in active {
+            self.unassign(i, RerouteReason::Disconnected);
+        }
     }
 }

@@ -2,6 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::Channel;
+use crate::error::InputError;
+use crate::ids::WorkItemId;
+use crate::output::{NotificationEnd, Output, RerouteReason};
+use crate::switchboard::Switchboard;
+use crate::timer::Timer;
+use crate::work::Place;
+
 /// Where a conversation is in its life (L1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ConversationState {
@@ -29,17 +37,14 @@ pub enum CloseReason {
     NoAgents,
     /// The agent signed out during wrap-up.
     AgentSignedOut,
+    /// Its auto-close deadline passed (L2).
+    AutoClosed,
+    /// A supervisor closed it (L6).
+    ForceClosed,
 }
 
-use crate::config::Channel;
-use crate::error::InputError;
-use crate::ids::WorkItemId;
-use crate::output::{NotificationEnd, Output};
-use crate::switchboard::Switchboard;
-use crate::work::Place;
-
 impl Switchboard {
-    fn invalid(&self, i: usize, to: ConversationState) -> InputError {
+    pub(crate) fn invalid(&self, i: usize, to: ConversationState) -> InputError {
         InputError::InvalidTransition {
             item: self.item_id(i),
             from: self.items[i].state,
@@ -47,11 +52,47 @@ impl Switchboard {
         }
     }
 
-    /// The customer left: Open → Closed; an Active conversation ends (→ WrapUp).
+    /// Moves item `i` to state `to` and restarts its auto-close deadline (L2).
+    pub(crate) fn enter(&mut self, i: usize, to: ConversationState) {
+        if self.items[i].state != to {
+            self.items[i].state = to;
+            self.restart_auto_close(i);
+        }
+    }
+
+    /// Cancels the item's auto-close deadline and sets the one of its state.
+    pub(crate) fn restart_auto_close(&mut self, i: usize) {
+        let item = &mut self.items[i];
+        if let Some(key) = item.auto_close.take() {
+            self.timers.cancel(key);
+        }
+        let secs = self.cfg.workstreams[item.workstream].auto_close_secs(item.state);
+        if let Some(secs) = secs {
+            let at = Self::after(self.clock, secs);
+            self.items[i].auto_close = Some(self.timers.schedule(at, Timer::AutoClose(i)));
+        }
+    }
+
+    /// An auto-close deadline passed (L2): Active ends (→ WrapUp); Open,
+    /// Waiting and WrapUp close.
+    pub(crate) fn auto_close_fired(&mut self, i: usize) {
+        self.items[i].auto_close = None;
+        match (self.items[i].state, self.items[i].place) {
+            (ConversationState::Active, Place::Assigned { .. }) => self.end_active(i),
+            (ConversationState::WrapUp, Place::Assigned { agent, .. }) => {
+                self.close_item(i, CloseReason::AutoClosed);
+                self.work_changed_hands(agent);
+            }
+            (ConversationState::Closed, _) => {}
+            _ => self.close_item(i, CloseReason::AutoClosed),
+        }
+    }
+
+    /// The customer left: Open or Waiting → Closed; an Active conversation ends (→ WrapUp).
     pub(crate) fn customer_left(&mut self, item: &WorkItemId) -> Result<(), InputError> {
         let i = self.item_index(item)?;
         match self.items[i].state {
-            ConversationState::Open => {
+            ConversationState::Open | ConversationState::Waiting => {
                 self.close_item(i, CloseReason::CustomerLeft);
                 Ok(())
             }
@@ -63,6 +104,17 @@ impl Switchboard {
     /// Active → WrapUp. Capacity stays held until close (C5, wrap-up blocking Always).
     pub(crate) fn end_conversation(&mut self, item: &WorkItemId) -> Result<(), InputError> {
         let i = self.item_index(item)?;
+        let active = matches!(self.items[i].place, Place::Assigned { .. })
+            && self.items[i].state == ConversationState::Active;
+        if !active {
+            return Err(self.invalid(i, ConversationState::WrapUp));
+        }
+        self.end_active(i);
+        Ok(())
+    }
+
+    /// Active → WrapUp for assigned item `i`.
+    fn end_active(&mut self, i: usize) {
         let Place::Assigned {
             agent,
             session,
@@ -70,11 +122,8 @@ impl Switchboard {
             unseen,
         } = self.items[i].place
         else {
-            return Err(self.invalid(i, ConversationState::WrapUp));
+            return;
         };
-        if self.items[i].state != ConversationState::Active {
-            return Err(self.invalid(i, ConversationState::WrapUp));
-        }
         if let Some(toast) = toast {
             self.end_toast(toast, NotificationEnd::Rescinded);
         }
@@ -87,13 +136,12 @@ impl Switchboard {
             toast: None,
             unseen: None,
         };
-        self.items[i].state = ConversationState::WrapUp;
+        self.enter(i, ConversationState::WrapUp);
         self.emit(Output::WrapUpStarted {
-            item: item.clone(),
+            item: self.item_id(i),
             agent: self.agent_id(agent),
         });
         self.end_consults(i);
-        Ok(())
     }
 
     /// WrapUp → Closed (or Active → Closed for a record): releases capacity
@@ -114,6 +162,65 @@ impl Switchboard {
         }
         self.close_item(i, CloseReason::Closed);
         self.work_changed_hands(agent);
+        Ok(())
+    }
+
+    /// The agent releases an Active conversation back to its queue (Active → Open).
+    pub(crate) fn release_work(&mut self, item: &WorkItemId) -> Result<(), InputError> {
+        let i = self.item_index(item)?;
+        let active = matches!(self.items[i].place, Place::Assigned { .. })
+            && self.items[i].state == ConversationState::Active;
+        if !active {
+            return Err(self.invalid(i, ConversationState::Open));
+        }
+        let Place::Assigned { agent, .. } = self.items[i].place else {
+            return Ok(());
+        };
+        self.unassign(i, RerouteReason::Released);
+        self.work_changed_hands(agent);
+        Ok(())
+    }
+
+    /// The agent closes the session of an asynchronous conversation without
+    /// ending it (Active → Waiting): capacity and session are released, the
+    /// conversation stays the agent's (L1, A7).
+    pub(crate) fn park_conversation(&mut self, i: usize) -> Result<(), InputError> {
+        let channel = self.cfg.workstreams[self.items[i].workstream].channel;
+        let Place::Assigned { agent, .. } = self.items[i].place else {
+            return Err(self.invalid(i, ConversationState::Waiting));
+        };
+        if !channel.is_asynchronous() || self.items[i].state != ConversationState::Active {
+            return Err(self.invalid(i, ConversationState::Waiting));
+        }
+        self.release_assignment(i);
+        self.items[i].place = Place::Idle { agent };
+        self.enter(i, ConversationState::Waiting);
+        self.emit(Output::ConversationWaiting {
+            item: self.item_id(i),
+            agent: self.agent_id(agent),
+        });
+        self.end_consults(i);
+        self.follow_capacity(agent);
+        Ok(())
+    }
+
+    /// The customer wrote again (Waiting → Active or Open): with affinity and
+    /// the agent signed in, straight back to the same agent whatever their
+    /// capacity or presence (A7, C4); otherwise into the queue, ahead of all
+    /// when affinity is on (A2).
+    pub(crate) fn customer_returned(&mut self, item: &WorkItemId) -> Result<(), InputError> {
+        let i = self.item_index(item)?;
+        let Place::Idle { agent } = self.items[i].place else {
+            return Err(self.invalid(i, ConversationState::Active));
+        };
+        let affinity = self.cfg.workstreams[self.items[i].workstream].affinity;
+        let present = self.agents[agent].signed_in && self.agents[agent].connected;
+        if affinity && present {
+            self.force_assign(i, agent, None, true);
+        } else {
+            self.items[i].affinity_lane = affinity;
+            self.requeue(i);
+        }
         Ok(())
     }
 }

@@ -7,6 +7,7 @@ use crate::config::Contact;
 use crate::ids::{
     AgentId, NotificationId, PresenceId, QueueId, SessionId, WorkItemId, WorkstreamId,
 };
+use crate::transfer::TransferTarget;
 
 /// One event from the host service, applied by [`Switchboard::handle`](crate::Switchboard::handle).
 ///
@@ -124,6 +125,57 @@ pub enum Input {
         item: WorkItemId,
         /// The consultant.
         agent: AgentId,
+    },
+    /// The agent releases an Active conversation back to its queue (L1).
+    ReleaseWork {
+        /// Which work item.
+        item: WorkItemId,
+    },
+    /// The customer of a Waiting conversation wrote again (L1, A7).
+    CustomerReturned {
+        /// Which work item.
+        item: WorkItemId,
+    },
+    /// An agent picks waiting work from the open list (A6, C4).
+    Pick {
+        /// Who.
+        agent: AgentId,
+        /// Which work item.
+        item: WorkItemId,
+    },
+    /// The primary agent transfers an Active conversation to a queue (L3).
+    TransferToQueue {
+        /// Which work item.
+        item: WorkItemId,
+        /// The queue.
+        queue: QueueId,
+    },
+    /// The primary agent transfers an Active conversation to an agent they
+    /// consulted (L3).
+    TransferToAgent {
+        /// Which work item.
+        item: WorkItemId,
+        /// The consultant.
+        agent: AgentId,
+    },
+    /// A supervisor assigns Open work to an agent (L6, C4).
+    SupervisorAssign {
+        /// Which work item.
+        item: WorkItemId,
+        /// The agent.
+        agent: AgentId,
+    },
+    /// A supervisor transfers an Active or Waiting conversation (L6).
+    SupervisorTransfer {
+        /// Which work item.
+        item: WorkItemId,
+        /// Where to.
+        target: TransferTarget,
+    },
+    /// A supervisor closes a conversation (L6).
+    SupervisorClose {
+        /// Which work item.
+        item: WorkItemId,
     },
     /// An agent joins a queue, at the end of its order (A3).
     AddQueueMember {

@@ -65,6 +65,7 @@ mod consult;
 mod contact;
 mod conversation;
 mod error;
+mod forced;
 mod ids;
 mod input;
 mod offer;
@@ -75,11 +76,12 @@ mod session;
 mod switchboard;
 mod template;
 mod timer;
+mod transfer;
 mod work;
 
 pub use crate::config::{
-    Agent, AssignmentMethod, Channel, Config, Contact, Distribution, Experience, OrgSettings,
-    Queue, Workstream,
+    Agent, AssignmentMethod, AutoClose, Channel, Config, Contact, Distribution, Experience,
+    OrgSettings, Queue, Workstream,
 };
 pub use crate::contact::normalize_phone;
 pub use crate::conversation::{CloseReason, ConversationState};
@@ -100,3 +102,4 @@ pub use crate::template::{
     DEFAULT_ICON, DEFAULT_TIMEOUT_SECS, DesktopMode, MAX_FIELDS, MAX_TIMEOUT_SECS,
     NotificationKind, Scenario, Template, TemplateField, builtin_templates,
 };
+pub use crate::transfer::TransferTarget;

@@ -27,6 +27,8 @@ pub(crate) enum Purpose {
     Work,
     /// A seat in its conversation as a consultant (L4).
     Consult,
+    /// The conversation itself, from its primary agent (L3).
+    Transfer,
 }
 
 /// A pending notification.
@@ -65,6 +67,8 @@ impl Switchboard {
         let channel = self.cfg.workstreams[self.items[i].workstream].channel;
         if channel == Channel::Record {
             Scenario::RecordAssigned
+        } else if self.items[i].transferred {
+            Scenario::Transfer
         } else if self.identified(i) {
             Scenario::IncomingAuthenticated
         } else {
@@ -198,6 +202,7 @@ impl Switchboard {
                 item: self.item_id(i),
                 agent: self.agent_id(a),
                 unseen: false,
+                overage: None,
             });
             self.follow_capacity(a);
             if auto_accept {
@@ -211,6 +216,16 @@ impl Switchboard {
             };
         }
         self.reindex(a);
+    }
+
+    /// Ends a consult or transfer request (L3, L4); `false` for an offer of work.
+    fn end_request(&mut self, id: NotificationId, purpose: Purpose, how: NotificationEnd) -> bool {
+        match purpose {
+            Purpose::Consult => self.end_consult_offer(id, how),
+            Purpose::Transfer => self.end_transfer_offer(id, how),
+            Purpose::Work => return false,
+        }
+        true
     }
 
     /// Ends a pending Alert: releases the units and slot it held and reports how.
@@ -270,7 +285,7 @@ impl Switchboard {
     }
 
     /// Opens the session of assigned, unopened work (T3, T7).
-    fn open_work_session(&mut self, i: usize) {
+    pub(crate) fn open_work_session(&mut self, i: usize) {
         let Place::Assigned {
             agent,
             session: None,
@@ -358,8 +373,7 @@ impl Switchboard {
                 action: "accept",
             });
         }
-        if offer.purpose == Purpose::Consult {
-            self.end_consult_offer(id, NotificationEnd::Accepted);
+        if self.end_request(id, offer.purpose, NotificationEnd::Accepted) {
             return Ok(());
         }
         let (a, i) = (offer.agent, offer.item);
@@ -378,6 +392,7 @@ impl Switchboard {
             item: self.item_id(i),
             agent: self.agent_id(a),
             unseen: false,
+            overage: None,
         });
         self.open_work_session(i);
         self.work_changed_hands(a);
@@ -393,8 +408,7 @@ impl Switchboard {
         if !offer.rejectable {
             return Err(InputError::RejectNotAllowed(id));
         }
-        if offer.purpose == Purpose::Consult {
-            self.end_consult_offer(id, NotificationEnd::Rejected);
+        if self.end_request(id, offer.purpose, NotificationEnd::Rejected) {
             return Ok(());
         }
         self.withdraw_alert(id, NotificationEnd::Rejected, RerouteReason::Rejected);
@@ -465,8 +479,7 @@ impl Switchboard {
             return;
         };
         let (a, i) = (offer.agent, offer.item);
-        if offer.purpose == Purpose::Consult {
-            self.end_consult_offer(id, NotificationEnd::Expired);
+        if self.end_request(id, offer.purpose, NotificationEnd::Expired) {
             return;
         }
         if offer.kind == NotificationKind::Toast {
@@ -512,6 +525,7 @@ impl Switchboard {
                 item: self.item_id(i),
                 agent: self.agent_id(a),
                 unseen: true,
+                overage: None,
             });
             self.follow_capacity(a);
         }
@@ -553,7 +567,8 @@ fn agent_assign(
         toast,
         unseen: None,
     };
-    item.state = ConversationState::Active;
+    item.transferred = false;
+    board.enter(i, ConversationState::Active);
 }
 
 /// Whether an icon path or data URI is an SVG, which desktops do not show (N6).

@@ -55,6 +55,9 @@ pub enum Output {
         agent: AgentId,
         /// Assigned although the offer was never seen (T3); it is rerouted unless opened in time.
         unseen: bool,
+        /// Units by which a forced assignment took the agent past their
+        /// capacity (C4); `None` when within it.
+        overage: Option<i64>,
     },
     /// A session opened on the agent's desk (S1).
     SessionOpened {
@@ -103,6 +106,32 @@ pub enum Output {
         item: WorkItemId,
         /// The agent wrapping up.
         agent: AgentId,
+    },
+    /// The agent closed the session of an asynchronous conversation without
+    /// ending it (Active → Waiting); capacity is released (L1).
+    ConversationWaiting {
+        /// Which work.
+        item: WorkItemId,
+        /// The agent it stays with.
+        agent: AgentId,
+    },
+    /// The conversation left its agent for a queue (L3, L6).
+    TransferredToQueue {
+        /// Which work.
+        item: WorkItemId,
+        /// The agent it left.
+        from: AgentId,
+        /// The queue it now waits in.
+        queue: QueueId,
+    },
+    /// Another agent became the conversation's primary agent (L3, L6).
+    PrimaryChanged {
+        /// Which work.
+        item: WorkItemId,
+        /// The agent before.
+        from: AgentId,
+        /// The agent now.
+        to: AgentId,
     },
     /// A conversation (or record) closed.
     ConversationClosed {
@@ -245,4 +274,8 @@ pub enum RerouteReason {
     SessionLimit,
     /// The agent signed out.
     SignedOut,
+    /// The agent released it back to the queue (L1).
+    Released,
+    /// The agent stayed disconnected past the reconnect grace (P8, L1).
+    Disconnected,
 }

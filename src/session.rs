@@ -1,7 +1,6 @@
 //! Sessions on an agent's desk and the session limit (S1, S2).
 
 use crate::config::Experience;
-use crate::conversation::ConversationState;
 use crate::error::InputError;
 use crate::ids::{AgentId, SessionId};
 use crate::output::{AlertKind, Output, RerouteReason};
@@ -71,13 +70,8 @@ impl Switchboard {
             .filter(|s| s.agent == a)
             .ok_or_else(unknown)?;
         if let Some(i) = open.item {
-            // Closing a work session without ending the work (Active → Waiting)
-            // is part of the conversation lifecycle, not built yet.
-            return Err(InputError::InvalidTransition {
-                item: self.item_id(i),
-                from: self.items[i].state,
-                to: ConversationState::Waiting,
-            });
+            // Closing a work session without ending the work: Active → Waiting (L1).
+            return self.park_conversation(i);
         }
         self.close_session(session);
         Ok(())

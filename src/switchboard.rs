@@ -60,6 +60,8 @@ pub struct Switchboard {
     pub(crate) next_arrival: u64,
     pub(crate) next_assignment: u64,
     pub(crate) next_release: u64,
+    /// The time of the input or deadline being processed.
+    pub(crate) clock: DateTime<Utc>,
     /// Something that starts an assignment cycle happened (A3).
     pub(crate) cycle_due: bool,
 }
@@ -82,6 +84,12 @@ pub enum WorkLocation {
     },
     /// Assigned to one agent.
     Assigned {
+        /// The agent.
+        agent: AgentId,
+    },
+    /// A Waiting conversation (L1): still one agent's, holding neither
+    /// capacity nor a session until the customer returns.
+    Idle {
         /// The agent.
         agent: AgentId,
     },
@@ -140,6 +148,7 @@ impl Switchboard {
         let horizon_secs = i64::from(MAX_TIMEOUT_SECS)
             + i64::from(org.unseen_reroute_delay_secs)
             + i64::from(org.reconnect_grace_secs)
+            + i64::from(cfg.longest_auto_close())
             + 86_400;
         Ok(Self {
             queues,
@@ -160,6 +169,7 @@ impl Switchboard {
             next_assignment: 0,
             next_release: 0,
             cycle_due: false,
+            clock: DateTime::<Utc>::MIN_UTC,
         })
     }
 
@@ -171,7 +181,8 @@ impl Switchboard {
     /// as before and no output was queued.
     pub fn handle(&mut self, now: DateTime<Utc>, input: Input) -> Result<(), InputError> {
         self.check_time(now)?;
-        match input {
+        let clock = std::mem::replace(&mut self.clock, now);
+        let applied = match input {
             Input::AgentSignedIn { agent } => self.sign_in(&agent),
             Input::AgentSignedOut { agent } => self.sign_out(&agent),
             Input::SetPresence { agent, presence } => self.choose_presence(&agent, &presence),
@@ -199,6 +210,14 @@ impl Switchboard {
             }
             Input::Consult { item, agent } => self.request_consult(&item, &agent, now),
             Input::LeaveConsult { item, agent } => self.leave_consult(&item, &agent),
+            Input::ReleaseWork { item } => self.release_work(&item),
+            Input::CustomerReturned { item } => self.customer_returned(&item),
+            Input::Pick { agent, item } => self.pick(&agent, &item),
+            Input::TransferToQueue { item, queue } => self.transfer_to_queue(&item, &queue),
+            Input::TransferToAgent { item, agent } => self.transfer_to_agent(&item, &agent),
+            Input::SupervisorAssign { item, agent } => self.supervisor_assign(&item, &agent),
+            Input::SupervisorTransfer { item, target } => self.supervisor_transfer(&item, &target),
+            Input::SupervisorClose { item } => self.supervisor_close(&item),
             Input::AddQueueMember { queue, agent } => self.add_member(&queue, &agent),
             Input::RemoveQueueMember { queue, agent } => self.remove_member(&queue, &agent),
             Input::WorkArrived(item) => self.arrive(item),
@@ -206,7 +225,11 @@ impl Switchboard {
             Input::ConversationEnded { item } => self.end_conversation(&item),
             Input::ConversationClosed { item } => self.close_conversation(&item),
             Input::ContactUpserted(contact) => self.contacts.upsert(contact),
-        }?;
+        };
+        if let Err(refused) = applied {
+            self.clock = clock;
+            return Err(refused);
+        }
         self.latest = Some(now);
         self.run_cycles(now);
         debug_assert!(self.indexes_consistent(), "queue indexes out of step");
@@ -223,9 +246,12 @@ impl Switchboard {
         self.check_time(now)?;
         self.latest = Some(now);
         while let Some((at, timer)) = self.timers.pop_due(now) {
+            self.clock = at;
             match timer {
                 Timer::OfferDeadline(id) => self.offer_deadline(id, at),
                 Timer::UnseenReroute(item) => self.unseen_reroute(item),
+                Timer::AutoClose(item) => self.auto_close_fired(item),
+                Timer::ReconnectGrace(agent) => self.grace_expired(agent),
             }
             self.run_cycles(at);
         }
@@ -256,6 +282,9 @@ impl Switchboard {
             } => WorkLocation::Offered {
                 agent: self.agent_id(agent),
                 notification,
+            },
+            Place::Idle { agent } => WorkLocation::Idle {
+                agent: self.agent_id(agent),
             },
             Place::Assigned { agent, .. } => WorkLocation::Assigned {
                 agent: self.agent_id(agent),

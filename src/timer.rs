@@ -16,6 +16,10 @@ pub(crate) enum Timer {
     OfferDeadline(NotificationId),
     /// Work assigned unseen is rerouted unless opened (T3); the work item index.
     UnseenReroute(usize),
+    /// The conversation's state lasted its auto-close time (L2); the work item index.
+    AutoClose(usize),
+    /// A disconnected agent's reconnect grace ran out (P8, L1); the agent index.
+    ReconnectGrace(usize),
 }
 
 /// Handle to a scheduled deadline, used to cancel it.

@@ -37,12 +37,16 @@ pub(crate) enum Place {
         /// The unseen-reroute deadline (T3).
         unseen: Option<TimerKey>,
     },
+    /// A Waiting conversation (L1): still the agent's, holding neither
+    /// capacity nor a session until the customer returns.
+    Idle { agent: usize },
     /// Closed.
     Closed,
 }
 
-/// Position in a queue: priority, then arrival (A2); the item index last.
-pub(crate) type WaitKey = (i32, u64, usize);
+/// Position in a queue: affinity items first, then priority, then arrival
+/// (A2); the item index last.
+pub(crate) type WaitKey = (bool, i32, u64, usize);
 
 /// One work item's live state.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,11 +67,17 @@ pub(crate) struct ItemState {
     pub(crate) contact: Option<usize>,
     /// Agents consulting on it (L4).
     pub(crate) consultants: Vec<usize>,
+    /// The pending auto-close deadline of its current state (L2).
+    pub(crate) auto_close: Option<TimerKey>,
+    /// Its next offer is a transfer (L3).
+    pub(crate) transferred: bool,
+    /// Queued ahead of all as a returning affinity conversation (A2, A7).
+    pub(crate) affinity_lane: bool,
 }
 
 impl ItemState {
     pub(crate) fn wait_key(&self, index: usize) -> WaitKey {
-        (self.spec.priority, self.arrival, index)
+        (!self.affinity_lane, self.spec.priority, self.arrival, index)
     }
 
     /// How often `agent` declined this item.
@@ -214,6 +224,9 @@ impl Switchboard {
             parked: false,
             contact,
             consultants: Vec::new(),
+            auto_close: None,
+            transferred: false,
+            affinity_lane: false,
         };
         let (i, _) = self.items.insert_full(id.clone(), item);
         if let Some(link) = link {
@@ -221,14 +234,15 @@ impl Switchboard {
         }
         if self.queues[queue].members.is_empty() && channel != Channel::Record {
             // A5: nobody could ever take it.
-            self.items[i].state = ConversationState::Closed;
             self.items[i].place = Place::Closed;
+            self.enter(i, ConversationState::Closed);
             self.emit(Output::ConversationClosed {
                 item: id,
                 reason: CloseReason::NoAgents,
             });
             return Ok(());
         }
+        self.restart_auto_close(i);
         let key = self.items[i].wait_key(i);
         if pick {
             self.queues[queue].held.insert(key);
@@ -245,9 +259,9 @@ impl Switchboard {
 
     /// Puts an item back in its queue at its original place (T1).
     pub(crate) fn requeue(&mut self, i: usize) {
-        let item = &mut self.items[i];
-        item.place = Place::Waiting;
-        item.state = ConversationState::Open;
+        self.items[i].place = Place::Waiting;
+        self.enter(i, ConversationState::Open);
+        let item = &self.items[i];
         let key = item.wait_key(i);
         let queue = &mut self.queues[item.queue];
         if item.parked || self.cfg.workstreams[item.workstream].distribution == Distribution::Pick {
@@ -332,11 +346,10 @@ impl Switchboard {
                 self.release_assignment(i);
                 self.follow_capacity(agent);
             }
-            Place::Closed => {}
+            Place::Idle { .. } | Place::Closed => {}
         }
-        let item = &mut self.items[i];
-        item.place = Place::Closed;
-        item.state = ConversationState::Closed;
+        self.items[i].place = Place::Closed;
+        self.enter(i, ConversationState::Closed);
     }
 
     /// When a deadline `secs` from `now` falls; saturates at chrono's limit,

@@ -57,77 +57,8 @@ fn arrive(id: &str, workstream: &str, queue: &str) -> Input {
     Input::WorkArrived(WorkItem::new(id, workstream, queue))
 }
 
-fn n(id: u64) -> NotificationId {
-    NotificationId(id)
-}
-
-fn accept(id: u64) -> Input {
-    Input::Accept {
-        notification: n(id),
-    }
-}
-
-fn reject(id: u64) -> Input {
-    Input::Reject {
-        notification: n(id),
-    }
-}
-
-fn open(id: u64) -> Input {
-    Input::Open {
-        notification: n(id),
-    }
-}
-
-fn displayed(id: u64) -> Input {
-    Input::NotificationDisplayed {
-        notification: n(id),
-    }
-}
-
 fn agent(id: &str) -> AgentId {
     AgentId::new(id)
-}
-
-fn set_presence(who: &str, presence: &str) -> Input {
-    Input::SetPresence {
-        agent: who.into(),
-        presence: presence.into(),
-    }
-}
-
-fn ended(id: u64, who: &str, item: &str, how: NotificationEnd) -> Output {
-    Output::NotificationEnded {
-        notification: n(id),
-        agent: who.into(),
-        item: item.into(),
-        how,
-    }
-}
-
-fn presence_changed(who: &str, from: &str, to: &str, why: PresenceReason) -> Output {
-    Output::PresenceChanged {
-        agent: who.into(),
-        from: from.into(),
-        to: to.into(),
-        why,
-    }
-}
-
-fn session_opened(who: &str, session: u64, item: Option<&str>) -> Output {
-    Output::SessionOpened {
-        agent: who.into(),
-        session: SessionId(session),
-        item: item.map(WorkItemId::new),
-    }
-}
-
-fn assigned(item: &str, who: &str, unseen: bool) -> Output {
-    Output::WorkAssigned {
-        item: item.into(),
-        agent: who.into(),
-        unseen,
-    }
 }
 
 /// Every item and where it is.
@@ -221,7 +152,7 @@ fn v1_clock_went_backwards_is_refused_and_changes_nothing() {
         vec![
             ended(1, "ada", "c1", NotificationEnd::Accepted),
             assigned("c1", "ada", false),
-            session_opened("ada", 1, Some("c1")),
+            session_opened("ada", 1, "c1"),
             presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
         ]
     );
@@ -256,13 +187,9 @@ fn v1_time_out_of_range_is_refused_and_changes_nothing() {
         std::iter::from_fn(|| sb.poll_output()).collect::<Vec<_>>(),
         vec![
             ended(1, "ada", "c1", NotificationEnd::Expired),
-            Output::Rerouted {
-                item: "c1".into(),
-                from: "ada".into(),
-                reason: RerouteReason::Expired,
-            },
+            rerouted("c1", "ada", RerouteReason::Expired),
             // ada, the only one signed in, is offered it again.
-            h_notify_for("ada", "c1", 2, 240),
+            chat_alert(2, "ada", "c1", 240),
         ]
     );
 }
@@ -317,26 +244,11 @@ fn v1_unknown_agent_is_refused_and_changes_nothing() {
         out,
         vec![
             presence_changed("bob", "Offline", "Available", PresenceReason::SignedIn),
-            Output::WorkQueued {
-                item: "c1".into(),
-                queue: "q".into()
-            },
+            queued("c1"),
             // Both have every unit free and no assignment yet: queue order.
-            h_notify_for("ada", "c1", 1, 127),
+            chat_alert(1, "ada", "c1", 127),
         ]
     );
-}
-
-/// The built-in chat Alert `id` for `item` (queue `q`) to `who`, due at `deadline` s.
-fn h_notify_for(who: &str, item: &str, id: u64, deadline: i64) -> Output {
-    let mut h = Harness::new(chat_config(&[who]));
-    h.input(0, sign_in(who));
-    let out = h.input(deadline - 120, chat(item));
-    let mut notify = out[1].clone();
-    if let Output::Notify(n) = &mut notify {
-        n.id = NotificationId(id);
-    }
-    notify
 }
 
 #[test]
@@ -361,17 +273,14 @@ fn v1_unknown_work_item_is_refused_and_changes_nothing() {
         &config(),
         &[(0, sign_in("ada")), (1, chat("c1"))],
         &bad,
-        &[
-            (6, accept(1)),
-            (7, Input::ConversationEnded { item: "c1".into() }),
-        ],
+        &[(6, accept(1)), (7, end("c1"))],
     );
     assert_eq!(
         out,
         vec![
             ended(1, "ada", "c1", NotificationEnd::Accepted),
             assigned("c1", "ada", false),
-            session_opened("ada", 1, Some("c1")),
+            session_opened("ada", 1, "c1"),
             presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
             Output::WrapUpStarted {
                 item: "c1".into(),
@@ -411,13 +320,9 @@ fn v1_unknown_notification_is_refused_and_changes_nothing() {
         out,
         vec![
             ended(1, "ada", "c1", NotificationEnd::Rejected),
-            Output::Rerouted {
-                item: "c1".into(),
-                from: "ada".into(),
-                reason: RerouteReason::Rejected,
-            },
+            rerouted("c1", "ada", RerouteReason::Rejected),
             // ada is the only member signed in: offered again (T6).
-            h_notify_for("ada", "c1", 2, 126),
+            chat_alert(2, "ada", "c1", 126),
         ]
     );
 }
@@ -447,16 +352,7 @@ fn v1_unknown_queue_is_refused_and_changes_nothing() {
         // The refused id was not taken: it arrives fine now.
         &[(6, chat("c1"))],
     );
-    assert_eq!(
-        out,
-        vec![
-            Output::WorkQueued {
-                item: "c1".into(),
-                queue: "q".into()
-            },
-            h_notify_for("ada", "c1", 1, 126),
-        ]
-    );
+    assert_eq!(out, vec![queued("c1"), chat_alert(1, "ada", "c1", 126)]);
     assert_eq!(
         InputError::UnknownQueue("nope".into()).to_string(),
         "unknown queue nope"
@@ -482,16 +378,7 @@ fn v1_unknown_workstream_is_refused_and_changes_nothing() {
         ],
         &[(6, chat("c1"))],
     );
-    assert_eq!(
-        out,
-        vec![
-            Output::WorkQueued {
-                item: "c1".into(),
-                queue: "q".into()
-            },
-            h_notify_for("ada", "c1", 1, 126),
-        ]
-    );
+    assert_eq!(out, vec![queued("c1"), chat_alert(1, "ada", "c1", 126)]);
     assert_eq!(
         InputError::UnknownWorkstream("nope".into()).to_string(),
         "unknown workstream nope"
@@ -562,14 +449,7 @@ fn v1_unknown_session_is_refused_and_changes_nothing() {
         ],
         &[(6, close("ada", 1))],
     );
-    assert_eq!(
-        out,
-        vec![Output::SessionClosed {
-            agent: "ada".into(),
-            session: SessionId(1),
-            item: None,
-        }]
-    );
+    assert_eq!(out, vec![session_closed("ada", 1, None)]);
     // Closed once, it is unknown after.
     let mut h = Harness::new(config());
     h.input(0, sign_in("ada"));
@@ -605,13 +485,7 @@ fn v1_empty_id_is_refused_and_changes_nothing() {
         ],
         &[(2, chat("c1"))],
     );
-    assert_eq!(
-        out.first(),
-        Some(&Output::WorkQueued {
-            item: "c1".into(),
-            queue: "q".into()
-        })
-    );
+    assert_eq!(out.first(), Some(&queued("c1")));
     assert!(matches!(out.get(1), Some(Output::Notify(n)) if n.item.as_str() == "c1"));
     assert_eq!(
         InputError::EmptyId(IdKind::WorkItem).to_string(),
@@ -683,7 +557,7 @@ fn v1_notification_closed_is_refused_and_changes_nothing() {
                 closed(1),
             ),
         ],
-        &[(4, Input::ConversationEnded { item: "c1".into() })],
+        &[(4, end("c1"))],
     );
     assert_eq!(
         out,
@@ -736,10 +610,10 @@ fn v1_reject_not_allowed_is_refused_and_changes_nothing() {
         vec![
             ended(1, "ada", "s1", NotificationEnd::Accepted),
             assigned("s1", "ada", false),
-            session_opened("ada", 1, Some("s1")),
+            session_opened("ada", 1, "s1"),
             presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
             ended(2, "cy", "r1", NotificationEnd::Opened),
-            session_opened("cy", 2, Some("r1")),
+            session_opened("cy", 2, "r1"),
         ]
     );
     assert_eq!(
@@ -783,10 +657,10 @@ fn v1_action_not_offered_is_refused_and_changes_nothing() {
         vec![
             ended(1, "ada", "c1", NotificationEnd::Accepted),
             assigned("c1", "ada", false),
-            session_opened("ada", 1, Some("c1")),
+            session_opened("ada", 1, "c1"),
             presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
             ended(2, "cy", "r1", NotificationEnd::Opened),
-            session_opened("cy", 2, Some("r1")),
+            session_opened("cy", 2, "r1"),
         ]
     );
     assert_eq!(
@@ -874,40 +748,20 @@ fn v1_invalid_transition_is_refused_and_changes_nothing() {
             (3, chat("c2")),
             (4, chat("c3")),
             (5, accept(3)),
-            (6, Input::ConversationEnded { item: "c3".into() }),
+            (6, end("c3")),
             (7, chat("c4")),
             (8, Input::CustomerLeft { item: "c4".into() }),
         ],
         &[
             // Open → WrapUp.
-            (
-                10,
-                Input::ConversationEnded { item: "c2".into() },
-                invalid("c2", Open, WrapUp),
-            ),
+            (10, end("c2"), invalid("c2", Open, WrapUp)),
             // Active → Closed is for records only.
-            (
-                10,
-                Input::ConversationClosed { item: "c1".into() },
-                invalid("c1", Active, Closed),
-            ),
+            (10, close("c1"), invalid("c1", Active, Closed)),
             // WrapUp → WrapUp.
-            (
-                10,
-                Input::ConversationEnded { item: "c3".into() },
-                invalid("c3", WrapUp, WrapUp),
-            ),
+            (10, end("c3"), invalid("c3", WrapUp, WrapUp)),
             // Anything from Closed.
-            (
-                10,
-                Input::ConversationEnded { item: "c4".into() },
-                invalid("c4", Closed, WrapUp),
-            ),
-            (
-                10,
-                Input::ConversationClosed { item: "c4".into() },
-                invalid("c4", Closed, Closed),
-            ),
+            (10, end("c4"), invalid("c4", Closed, WrapUp)),
+            (10, close("c4"), invalid("c4", Closed, Closed)),
             (
                 10,
                 Input::CustomerLeft { item: "c4".into() },
@@ -923,10 +777,7 @@ fn v1_invalid_transition_is_refused_and_changes_nothing() {
                 invalid("c1", Active, Waiting),
             ),
         ],
-        &[
-            (11, Input::ConversationClosed { item: "c3".into() }),
-            (12, Input::ConversationEnded { item: "c1".into() }),
-        ],
+        &[(11, close("c3")), (12, end("c1"))],
     );
     assert_eq!(
         out,
@@ -935,11 +786,7 @@ fn v1_invalid_transition_is_refused_and_changes_nothing() {
                 item: "c3".into(),
                 reason: switchboard::CloseReason::Closed,
             },
-            Output::SessionClosed {
-                agent: "ada".into(),
-                session: SessionId(2),
-                item: Some("c3".into()),
-            },
+            session_closed("ada", 2, "c3"),
             Output::WrapUpStarted {
                 item: "c1".into(),
                 agent: "ada".into()
@@ -977,7 +824,7 @@ fn v1_nothing_to_open_is_refused_and_changes_nothing() {
         // c2 unseen past its deadline (123 s): assigned unopened, so it opens.
         &[(200, open_work("c2"))],
     );
-    assert_eq!(out, vec![session_opened("ada", 2, Some("c2"))]);
+    assert_eq!(out, vec![session_opened("ada", 2, "c2")]);
     // Past the unseen-reroute deadline it is too late, ticked or not.
     let mut h = Harness::new(config());
     h.input(0, sign_in("ada"));
@@ -1068,7 +915,7 @@ fn v1_already_signed_in_is_refused_and_changes_nothing() {
         vec![
             ended(1, "ada", "c1", NotificationEnd::Accepted),
             assigned("c1", "ada", false),
-            session_opened("ada", 1, Some("c1")),
+            session_opened("ada", 1, "c1"),
             presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
         ]
     );
@@ -1206,19 +1053,11 @@ fn v1_no_penalty_is_refused_and_changes_nothing() {
         out[..6],
         [
             presence_changed("ada", "Away", "Available", PresenceReason::Manual),
-            h_notify_for("ada", "c1", 1, 126),
+            chat_alert(1, "ada", "c1", 126),
             ended(1, "ada", "c1", NotificationEnd::Rejected),
-            Output::Rerouted {
-                item: "c1".into(),
-                from: "ada".into(),
-                reason: RerouteReason::Rejected,
-            },
+            rerouted("c1", "ada", RerouteReason::Rejected),
             presence_changed("ada", "Available", "Busy - DND", PresenceReason::Rejected),
-            Output::Alert {
-                agent: "ada".into(),
-                kind: AlertKind::Rejected,
-                item: "c1".into(),
-            },
+            dashboard_alert("ada", AlertKind::Rejected, "c1"),
         ]
     );
     assert_eq!(
@@ -1259,11 +1098,7 @@ fn v1_session_limit_reached_is_refused_and_changes_nothing() {
     assert_eq!(
         out,
         vec![
-            Output::SessionClosed {
-                agent: "ada".into(),
-                session: SessionId(2),
-                item: None
-            },
+            session_closed("ada", 2, None),
             session_opened("ada", 3, None),
         ]
     );
@@ -1869,6 +1704,9 @@ impl Ledger {
                     assert!(h.sb.agent_status(&agent).expect("agent").signed_in);
                     *held.entry(agent).or_default() += units;
                 }
+                WorkLocation::Idle { agent } => {
+                    assert!(h.sb.agent_status(&agent).is_some());
+                }
                 WorkLocation::Closed => {
                     if !self.closed.contains(id) {
                         self.closed.push(id.clone());
@@ -2046,12 +1884,7 @@ fn v2_refused_inputs_lose_nothing_wherever_work_is() {
     h.input(3, accept(2));
     h.input(4, chat("wrapup"));
     h.input(5, accept(3));
-    h.input(
-        6,
-        Input::ConversationEnded {
-            item: "wrapup".into(),
-        },
-    );
+    h.input(6, end("wrapup"));
     h.input(7, arrive("record", "cases", "desk"));
     h.input(8, chat("closed"));
     h.input(
@@ -2100,12 +1933,8 @@ fn v2_refused_inputs_lose_nothing_wherever_work_is() {
         accept(2),
         reject(4),
         open(1),
-        Input::ConversationClosed {
-            item: "active".into(),
-        },
-        Input::ConversationEnded {
-            item: "wrapup".into(),
-        },
+        close("active"),
+        end("wrapup"),
         Input::CustomerLeft {
             item: "wrapup".into(),
         },
@@ -2160,18 +1989,10 @@ fn v2_refused_inputs_lose_nothing_wherever_work_is() {
         ]
     );
     assert!(
-        out.contains(&Output::Rerouted {
-            item: "offered".into(),
-            from: "ada".into(),
-            reason: RerouteReason::SignedOut,
-        }),
+        out.contains(&rerouted("offered", "ada", RerouteReason::SignedOut)),
         "{out:?}"
     );
-    assert!(out.contains(&Output::Rerouted {
-        item: "active".into(),
-        from: "ada".into(),
-        reason: RerouteReason::SignedOut,
-    }));
+    assert!(out.contains(&rerouted("active", "ada", RerouteReason::SignedOut)));
     let s = h.sb.agent_status(&agent("ada")).expect("ada");
     assert_eq!(
         (s.assigned_units, s.offered_units, s.session_slots),

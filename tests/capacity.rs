@@ -8,100 +8,6 @@ use switchboard::*;
 
 // ---------------------------------------------------------------- helpers
 
-fn n(id: u64) -> NotificationId {
-    NotificationId(id)
-}
-
-/// The Notify the built-in unauthenticated chat template renders for an
-/// item of queue `q`.
-fn alert(id: u64, agent: &str, item: &str, deadline: i64) -> Output {
-    Output::Notify(Notification {
-        id: n(id),
-        agent: agent.into(),
-        item: item.into(),
-        kind: NotificationKind::Alert,
-        scenario: Scenario::IncomingUnauthenticated,
-        template: "Chat - incoming unauthenticated - default".into(),
-        title: "Incoming Chat conversation".into(),
-        fields: vec![
-            RenderedField {
-                header: "Language".into(),
-                value: String::new(),
-            },
-            RenderedField {
-                header: "Queue".into(),
-                value: "q".into(),
-            },
-        ],
-        unresolved: vec!["visitorLanguage".into()],
-        accept_label: "Accept".into(),
-        reject_label: Some("Reject".into()),
-        deadline: at(deadline),
-        show_countdown: true,
-        icon: DEFAULT_ICON.into(),
-        desktop: None,
-    })
-}
-
-fn pc(agent: &str, from: &str, to: &str, why: PresenceReason) -> Output {
-    Output::PresenceChanged {
-        agent: agent.into(),
-        from: PresenceId::new(from),
-        to: PresenceId::new(to),
-        why,
-    }
-}
-
-fn ended(id: u64, agent: &str, item: &str, how: NotificationEnd) -> Output {
-    Output::NotificationEnded {
-        notification: n(id),
-        agent: agent.into(),
-        item: item.into(),
-        how,
-    }
-}
-
-fn rerouted(item: &str, from: &str, reason: RerouteReason) -> Output {
-    Output::Rerouted {
-        item: item.into(),
-        from: from.into(),
-        reason,
-    }
-}
-
-fn queued(item: &str) -> Output {
-    Output::WorkQueued {
-        item: item.into(),
-        queue: "q".into(),
-    }
-}
-
-fn accept(id: u64) -> Input {
-    Input::Accept {
-        notification: n(id),
-    }
-}
-
-fn reject(id: u64) -> Input {
-    Input::Reject {
-        notification: n(id),
-    }
-}
-
-fn displayed(id: u64) -> Input {
-    Input::NotificationDisplayed {
-        notification: n(id),
-    }
-}
-
-fn end(item: &str) -> Input {
-    Input::ConversationEnded { item: item.into() }
-}
-
-fn close(item: &str) -> Input {
-    Input::ConversationClosed { item: item.into() }
-}
-
 /// Work `id` of workstream `ws` in queue `q` with `priority`.
 fn work(id: &str, ws: &str, priority: i32) -> Input {
     Input::WorkArrived(WorkItem {
@@ -145,18 +51,18 @@ fn c1_agent_is_eligible_only_with_enough_free_units() {
     h.input(0, sign_in("ada"));
     assert_eq!(
         h.input(1, chat("c1")),
-        vec![queued("c1"), alert(1, "ada", "c1", 121)]
+        vec![queued("c1"), chat_alert(1, "ada", "c1", 121)]
     );
     assert_eq!(
         h.input(2, chat("c2")),
-        vec![queued("c2"), alert(2, "ada", "c2", 122)]
+        vec![queued("c2"), chat_alert(2, "ada", "c2", 122)]
     );
     // 5 units free: not enough for a chat item (10) ...
     assert_eq!(h.input(3, chat("c3")), vec![queued("c3")]);
     // ... enough for an item of a 5-unit workstream.
     assert_eq!(
         h.input(4, work("s1", "small", 0)),
-        vec![queued("s1"), alert(3, "ada", "s1", 124)]
+        vec![queued("s1"), chat_alert(3, "ada", "s1", 124)]
     );
     assert_eq!(units(&h, "ada"), (25, 0, 25));
     assert_eq!(h.input(5, work("s2", "small", 0)), vec![queued("s2")]);
@@ -174,9 +80,9 @@ fn c1_pending_offers_hold_units_so_simultaneous_offers_never_overbook() {
         out,
         vec![
             queued("c1"),
-            alert(1, "ada", "c1", 120),
+            chat_alert(1, "ada", "c1", 120),
             queued("c2"),
-            alert(2, "ada", "c2", 120),
+            chat_alert(2, "ada", "c2", 120),
             queued("c3"),
         ]
     );
@@ -205,7 +111,7 @@ fn c1_units_released_when_an_offer_expires() {
         vec![
             (120, ended(1, "ada", "c1", NotificationEnd::Expired)),
             (120, rerouted("c1", "ada", RerouteReason::Expired)),
-            (120, alert(2, "ada", "c2", 240)),
+            (120, chat_alert(2, "ada", "c2", 240)),
         ]
     );
     assert_eq!(units(&h, "ada"), (10, 0, 10));
@@ -222,7 +128,7 @@ fn c1_units_released_when_an_offer_is_rejected() {
         vec![
             ended(1, "ada", "c1", NotificationEnd::Rejected),
             rerouted("c1", "ada", RerouteReason::Rejected),
-            alert(2, "ada", "c2", 130),
+            chat_alert(2, "ada", "c2", 130),
         ]
     );
 }
@@ -251,13 +157,9 @@ fn c1_units_released_when_work_closes() {
                 item: "c1".into(),
                 reason: CloseReason::Closed,
             },
-            Output::SessionClosed {
-                agent: "ada".into(),
-                session: SessionId(1),
-                item: Some("c1".into()),
-            },
-            pc("ada", "Busy - DND", "Available", PresenceReason::Computed),
-            alert(2, "ada", "c2", 140),
+            session_closed("ada", 1, "c1"),
+            presence_changed("ada", "Busy - DND", "Available", PresenceReason::Computed),
+            chat_alert(2, "ada", "c2", 140),
         ]
     );
     assert_eq!(units(&h, "ada"), (10, 0, 10));
@@ -277,13 +179,13 @@ fn c1_highest_capacity_picks_the_agent_with_most_free_units() {
         out,
         vec![
             queued("c1"),
-            alert(1, "bob", "c1", 121), // bob 100, cy 80, ada 50
+            chat_alert(1, "bob", "c1", 121), // bob 100, cy 80, ada 50
             queued("c2"),
-            alert(2, "bob", "c2", 122), // bob 90, cy 80
+            chat_alert(2, "bob", "c2", 122), // bob 90, cy 80
             queued("c3"),
-            alert(3, "cy", "c3", 123), // bob 80 = cy 80: cy was never assigned
+            chat_alert(3, "cy", "c3", 123), // bob 80 = cy 80: cy was never assigned
             queued("c4"),
-            alert(4, "bob", "c4", 124), // bob 80, cy 70
+            chat_alert(4, "bob", "c4", 124), // bob 80, cy 70
         ]
     );
 }
@@ -295,12 +197,12 @@ fn c1_highest_capacity_counts_units_held_by_pending_offers() {
     h.input(0, sign_in("bob"));
     assert_eq!(
         h.input(1, chat("c1")),
-        vec![queued("c1"), alert(1, "ada", "c1", 121)]
+        vec![queued("c1"), chat_alert(1, "ada", "c1", 121)]
     );
     // ada's pending offer leaves her 90 free, bob has 95.
     assert_eq!(
         h.input(2, chat("c2")),
-        vec![queued("c2"), alert(2, "bob", "c2", 122)]
+        vec![queued("c2"), chat_alert(2, "bob", "c2", 122)]
     );
 }
 
@@ -312,22 +214,22 @@ fn c1_highest_capacity_ties_go_to_the_earliest_last_assignment() {
     // Each item is handled to the end, so both agents are all free every time.
     assert_eq!(
         h.input(1, chat("c1")),
-        vec![queued("c1"), alert(1, "ada", "c1", 121)]
+        vec![queued("c1"), chat_alert(1, "ada", "c1", 121)]
     );
     handle_fully(&mut h, 2, 1, "c1");
     assert_eq!(
         h.input(3, chat("c2")),
-        vec![queued("c2"), alert(2, "bob", "c2", 123)]
+        vec![queued("c2"), chat_alert(2, "bob", "c2", 123)]
     );
     handle_fully(&mut h, 4, 2, "c2");
     assert_eq!(
         h.input(5, chat("c3")),
-        vec![queued("c3"), alert(3, "ada", "c3", 125)]
+        vec![queued("c3"), chat_alert(3, "ada", "c3", 125)]
     );
     handle_fully(&mut h, 6, 3, "c3");
     assert_eq!(
         h.input(7, chat("c4")),
-        vec![queued("c4"), alert(4, "bob", "c4", 127)]
+        vec![queued("c4"), chat_alert(4, "bob", "c4", 127)]
     );
 }
 
@@ -348,11 +250,11 @@ fn c1_highest_capacity_ties_then_follow_queue_order() {
         out,
         vec![
             queued("c1"),
-            alert(1, "cy", "c1", 121),
+            chat_alert(1, "cy", "c1", 121),
             queued("c2"),
-            alert(2, "ada", "c2", 121),
+            chat_alert(2, "ada", "c2", 121),
             queued("c3"),
-            alert(3, "bob", "c3", 121),
+            chat_alert(3, "bob", "c3", 121),
         ]
     );
 }

@@ -7,10 +7,9 @@ mod common;
 use common::*;
 
 use switchboard::{
-    Agent, AgentId, Case, Channel, Config, Contact, ContactId, ConversationState, Customer,
-    DEFAULT_ICON, Input, Notification, NotificationEnd, NotificationId, NotificationKind,
-    OrgSettings, Output, PresenceId, PresenceReason, Queue, RenderedField, Scenario, SessionId,
-    Template, WorkItem, WorkLocation, Workstream, normalize_phone,
+    Agent, AgentId, Case, Channel, Config, Contact, ContactId, ConversationState, Customer, Input,
+    Notification, NotificationEnd, NotificationKind, OrgSettings, Output, PresenceReason, Queue,
+    Scenario, Template, WorkItem, WorkLocation, Workstream, normalize_phone,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -49,44 +48,13 @@ fn sms(id: &str, from: &str) -> Input {
     })
 }
 
-fn fields(pairs: &[(&str, &str)]) -> Vec<RenderedField> {
-    pairs
-        .iter()
-        .map(|(header, value)| RenderedField {
-            header: (*header).into(),
-            value: (*value).into(),
-        })
-        .collect()
-}
-
-/// An Alert for `ada` with the template defaults; the caller sets the rest.
-fn alert(id: u64, item: &str, template: &str, deadline_secs: i64) -> Notification {
-    Notification {
-        id: NotificationId(id),
-        agent: "ada".into(),
-        item: item.into(),
-        kind: NotificationKind::Alert,
-        scenario: Scenario::IncomingUnauthenticated,
-        template: template.into(),
-        title: String::new(),
-        fields: Vec::new(),
-        unresolved: Vec::new(),
-        accept_label: "Accept".into(),
-        reject_label: Some("Reject".into()),
-        deadline: at(deadline_secs),
-        show_countdown: true,
-        icon: DEFAULT_ICON.into(),
-        desktop: None,
-    }
-}
-
 /// The built-in SMS Alert for an unidentified sender.
 fn sms_unauth(id: u64, item: &str, deadline_secs: i64) -> Notification {
     Notification {
         title: "Incoming SMS conversation".into(),
         fields: fields(&[("Language", ""), ("Queue", "q")]),
         unresolved: vec!["visitorLanguage".into()],
-        ..alert(
+        ..template_alert(
             id,
             item,
             "SMS - incoming unauthenticated - default",
@@ -101,19 +69,12 @@ fn sms_auth(id: u64, item: &str, deadline_secs: i64, name: &str) -> Notification
         scenario: Scenario::IncomingAuthenticated,
         title: "Incoming SMS conversation".into(),
         fields: fields(&[("Customer", name), ("Queue", "q")]),
-        ..alert(
+        ..template_alert(
             id,
             item,
             "SMS - incoming authenticated - default",
             deadline_secs,
         )
-    }
-}
-
-fn queued(item: &str) -> Output {
-    Output::WorkQueued {
-        item: item.into(),
-        queue: "q".into(),
     }
 }
 
@@ -125,37 +86,7 @@ fn linked(item: &str, contact: &str) -> Output {
 }
 
 fn busy() -> Output {
-    Output::PresenceChanged {
-        agent: "ada".into(),
-        from: PresenceId::new("Available"),
-        to: PresenceId::new("Busy"),
-        why: PresenceReason::Computed,
-    }
-}
-
-fn ended(id: u64, item: &str, how: NotificationEnd) -> Output {
-    Output::NotificationEnded {
-        notification: NotificationId(id),
-        agent: "ada".into(),
-        item: item.into(),
-        how,
-    }
-}
-
-fn assigned(item: &str) -> Output {
-    Output::WorkAssigned {
-        item: item.into(),
-        agent: "ada".into(),
-        unseen: false,
-    }
-}
-
-fn session_opened(session: u64, item: &str) -> Output {
-    Output::SessionOpened {
-        agent: "ada".into(),
-        session: SessionId(session),
-        item: Some(item.into()),
-    }
+    presence_changed("ada", "Available", "Busy", PresenceReason::Computed)
 }
 
 // ---------------------------------------------------------------- K1
@@ -193,7 +124,7 @@ fn k1_every_conversation_channel_carries_work_to_an_agent() {
             title: title.to_owned(),
             fields: fields(&[("Language", ""), ("Queue", "q")]),
             unresolved: vec!["visitorLanguage".into()],
-            ..alert(
+            ..template_alert(
                 1,
                 "w1",
                 &format!("{label} - incoming unauthenticated - default"),
@@ -202,18 +133,13 @@ fn k1_every_conversation_channel_carries_work_to_an_agent() {
         };
         assert_eq!(out, vec![queued("w1"), Output::Notify(n)], "{channel:?}");
 
-        let out = h.input(
-            2,
-            Input::Accept {
-                notification: NotificationId(1),
-            },
-        );
+        let out = h.input(2, accept(1));
         assert_eq!(
             out,
             vec![
-                ended(1, "w1", NotificationEnd::Accepted),
-                assigned("w1"),
-                session_opened(1, "w1"),
+                ended(1, "ada", "w1", NotificationEnd::Accepted),
+                assigned("w1", "ada", false),
+                session_opened("ada", 1, "w1"),
                 busy(),
             ],
             "{channel:?}"
@@ -252,28 +178,23 @@ fn k1_record_channel_carries_cases_to_an_agent() {
         fields: fields(&[("Case", "Printer on fire"), ("Case number", "CAS-01001")]),
         accept_label: "Open".into(),
         reject_label: None,
-        ..alert(1, "case-1", "CDS entity - Default assigned", 121)
+        ..template_alert(1, "case-1", "CDS entity - Default assigned", 121)
     };
     assert_eq!(
         out,
         vec![
             queued("case-1"),
             Output::Notify(toast),
-            assigned("case-1"),
+            assigned("case-1", "ada", false),
             busy(),
         ]
     );
-    let out = h.input(
-        2,
-        Input::Open {
-            notification: NotificationId(1),
-        },
-    );
+    let out = h.input(2, open(1));
     assert_eq!(
         out,
         vec![
-            ended(1, "case-1", NotificationEnd::Opened),
-            session_opened(1, "case-1"),
+            ended(1, "ada", "case-1", NotificationEnd::Opened),
+            session_opened("ada", 1, "case-1"),
         ]
     );
     assert_eq!(
@@ -420,7 +341,7 @@ fn k2_exactly_one_match_links_contact_and_identifies_customer() {
         scenario: Scenario::IncomingAuthenticated,
         title: "Alan Turing".into(),
         fields: fields(&[("Entity", "contact"), ("Record", "ct-2")]),
-        ..alert(1, "s1", "SMS who", 125)
+        ..template_alert(1, "s1", "SMS who", 125)
     };
     assert_eq!(
         out,
@@ -640,7 +561,7 @@ fn k2_sender_numbers_are_matched_on_sms_only() {
         title: "Incoming Chat conversation".into(),
         fields: fields(&[("Language", ""), ("Queue", "q")]),
         unresolved: vec!["visitorLanguage".into()],
-        ..alert(1, "c1", "Chat - incoming unauthenticated - default", 121)
+        ..template_alert(1, "c1", "Chat - incoming unauthenticated - default", 121)
     };
     assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
 }

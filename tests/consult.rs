@@ -239,7 +239,7 @@ fn l4_consultants_leave_when_the_conversation_ends() {
     h.input(21, Input::Accept { notification: n });
     h.input(22, consult("c1", "cy"));
     let pending = h.notification_for("c1");
-    let out = h.input(30, Input::ConversationEnded { item: "c1".into() });
+    let out = h.input(30, end("c1"));
     assert_eq!(
         out,
         vec![

@@ -9,11 +9,10 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use switchboard::{
-    Agent, AgentId, AssignmentMethod, BaseStatus, Channel, Config, ConfigError, Contact,
-    DEFAULT_ICON, DesktopMode, Distribution, Experience, IdKind, Input, InputError, Notification,
-    NotificationEnd, NotificationId, NotificationKind, OrgSettings, Output, PresenceReason, Queue,
-    RenderedField, RerouteReason, Scenario, SessionId, Switchboard, Template, WorkItem,
-    WorkLocation, Workstream,
+    Agent, AgentId, BaseStatus, Channel, Config, ConfigError, Contact, DEFAULT_ICON, DesktopMode,
+    Distribution, Experience, IdKind, Input, InputError, Notification, NotificationEnd,
+    NotificationKind, OrgSettings, Output, PresenceReason, Queue, RerouteReason, Scenario,
+    Switchboard, Template, WorkItem, WorkLocation, Workstream,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -39,115 +38,19 @@ fn fast(id: &str) -> Input {
     Input::WorkArrived(WorkItem::new(id, "fast", "q"))
 }
 
-/// The Alert the built-in unauthenticated chat template renders for an
-/// item in queue `q`.
-fn chat_alert(id: u64, agent: &str, item: &str, deadline: i64) -> Output {
-    Output::Notify(chat_notification(id, agent, item, at(deadline)))
-}
-
-/// The notification inside [`chat_alert`], with an absolute deadline.
-fn chat_notification(id: u64, agent: &str, item: &str, deadline: DateTime<Utc>) -> Notification {
-    Notification {
-        id: NotificationId(id),
-        agent: agent.into(),
-        item: item.into(),
-        kind: NotificationKind::Alert,
-        scenario: Scenario::IncomingUnauthenticated,
-        template: "Chat - incoming unauthenticated - default".into(),
-        title: "Incoming Chat conversation".into(),
-        fields: vec![
-            RenderedField {
-                header: "Language".into(),
-                value: String::new(),
-            },
-            RenderedField {
-                header: "Queue".into(),
-                value: "q".into(),
-            },
-        ],
-        unresolved: vec!["visitorLanguage".into()],
-        accept_label: "Accept".into(),
-        reject_label: Some("Reject".into()),
-        deadline,
-        show_countdown: true,
-        icon: DEFAULT_ICON.into(),
-        desktop: None,
-    }
-}
-
 /// The Alert the `Fast` template renders.
 fn fast_alert(id: u64, agent: &str, item: &str, deadline: i64) -> Output {
     Output::Notify(Notification {
-        id: NotificationId(id),
         agent: agent.into(),
-        item: item.into(),
-        kind: NotificationKind::Alert,
-        scenario: Scenario::IncomingUnauthenticated,
-        template: "Fast".into(),
         title: "Fast ".into(),
-        fields: vec![],
         unresolved: vec!["customerName".into()],
-        accept_label: "Accept".into(),
-        reject_label: Some("Reject".into()),
-        deadline: at(deadline),
-        show_countdown: true,
-        icon: DEFAULT_ICON.into(),
-        desktop: None,
+        ..template_alert(id, item, "Fast", deadline)
     })
-}
-
-fn ended(id: u64, agent: &str, item: &str, how: NotificationEnd) -> Output {
-    Output::NotificationEnded {
-        notification: NotificationId(id),
-        agent: agent.into(),
-        item: item.into(),
-        how,
-    }
-}
-
-fn presence(agent: &str, from: &str, to: &str, why: PresenceReason) -> Output {
-    Output::PresenceChanged {
-        agent: agent.into(),
-        from: from.into(),
-        to: to.into(),
-        why,
-    }
-}
-
-fn signed_in(agent: &str) -> Output {
-    presence(agent, "Offline", "Available", PresenceReason::SignedIn)
-}
-
-fn queued(item: &str) -> Output {
-    Output::WorkQueued {
-        item: item.into(),
-        queue: "q".into(),
-    }
-}
-
-fn assigned(item: &str, agent: &str, unseen: bool) -> Output {
-    Output::WorkAssigned {
-        item: item.into(),
-        agent: agent.into(),
-        unseen,
-    }
-}
-
-fn rerouted(item: &str, from: &str, reason: RerouteReason) -> Output {
-    Output::Rerouted {
-        item: item.into(),
-        from: from.into(),
-        reason,
-    }
 }
 
 /// Drains every queued output.
 fn drain(sb: &mut Switchboard) -> Vec<Output> {
     std::iter::from_fn(|| sb.poll_output()).collect()
-}
-
-fn notification(id: u64) -> NotificationId {
-    NotificationId(id)
 }
 
 // ---------------------------------------------------------------- D1
@@ -414,7 +317,7 @@ fn d1_config_loads_from_json_with_defaults() {
         vec![BaseStatus::Available, BaseStatus::Busy]
     );
     assert_eq!(w.capacity_units, 10);
-    assert_eq!(config.queues[0].method, AssignmentMethod::HighestCapacity);
+    assert_eq!(config.queues[0].method, None);
     let a = &config.agents[0];
     assert_eq!(a.capacity_units, 100);
     assert_eq!(a.default_presence.as_str(), "Available");
@@ -430,7 +333,7 @@ fn d1_config_loads_from_json_with_defaults() {
         vec![
             queued("c1"),
             Output::Notify(Notification {
-                id: notification(1),
+                id: n(1),
                 agent: "ada".into(),
                 item: "c1".into(),
                 kind: NotificationKind::Alert,
@@ -485,23 +388,16 @@ fn d2_refused_input_leaves_state_and_outputs_untouched() {
     let bad: Vec<(Input, InputError)> = vec![
         (sign_in("ada"), InputError::AlreadySignedIn("ada".into())),
         (chat("c1"), InputError::DuplicateId("c1".into())),
+        (accept(9), InputError::UnknownNotification(n(9))),
         (
-            Input::Accept {
-                notification: notification(9),
-            },
-            InputError::UnknownNotification(notification(9)),
-        ),
-        (
-            Input::Open {
-                notification: notification(1),
-            },
+            open(1),
             InputError::ActionNotOffered {
-                notification: notification(1),
+                notification: n(1),
                 action: "open",
             },
         ),
         (
-            Input::ConversationEnded { item: "c2".into() },
+            end("c2"),
             InputError::InvalidTransition {
                 item: "c2".into(),
                 from: switchboard::ConversationState::Open,
@@ -509,10 +405,7 @@ fn d2_refused_input_leaves_state_and_outputs_untouched() {
             },
         ),
         (
-            Input::SetPresence {
-                agent: "bob".into(),
-                presence: "Inactive".into(),
-            },
+            set_presence("bob", "Inactive"),
             InputError::PresenceNotSelectable("Inactive".into()),
         ),
     ];
@@ -524,24 +417,9 @@ fn d2_refused_input_leaves_state_and_outputs_untouched() {
 
     // The same following inputs give the same outputs in both.
     let after = |h: &mut Harness| {
-        let mut out = h.input(
-            4,
-            Input::NotificationDisplayed {
-                notification: notification(1),
-            },
-        );
-        out.extend(h.input(
-            5,
-            Input::Accept {
-                notification: notification(1),
-            },
-        ));
-        out.extend(h.input(
-            6,
-            Input::Reject {
-                notification: notification(2),
-            },
-        ));
+        let mut out = h.input(4, displayed(1));
+        out.extend(h.input(5, accept(1)));
+        out.extend(h.input(6, reject(2)));
         out
     };
     let out = after(&mut refused);
@@ -551,12 +429,8 @@ fn d2_refused_input_leaves_state_and_outputs_untouched() {
         vec![
             ended(1, "ada", "c1", NotificationEnd::Accepted),
             assigned("c1", "ada", false),
-            Output::SessionOpened {
-                agent: "ada".into(),
-                session: SessionId(1),
-                item: Some("c1".into()),
-            },
-            presence("ada", "Available", "Busy", PresenceReason::Computed),
+            session_opened("ada", 1, "c1"),
+            presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
             ended(2, "bob", "c2", NotificationEnd::Rejected),
             rerouted("c2", "bob", RerouteReason::Rejected),
             // bob declined c2, ada has not: ada gets it (T6).
@@ -577,38 +451,22 @@ fn d2_answer_at_the_deadline_is_refused_without_tick_and_changes_nothing() {
     // `handle` never fires deadlines: the offer is still pending, but the
     // answer comes at its deadline and is refused.
     assert_eq!(
-        sb.handle(
-            at(120),
-            Input::Accept {
-                notification: notification(1)
-            }
-        ),
-        Err(InputError::NotificationClosed(notification(1)))
+        sb.handle(at(120), accept(1)),
+        Err(InputError::NotificationClosed(n(1)))
     );
     assert_eq!(sb, before);
     assert_eq!(sb.poll_output(), None);
     assert_eq!(sb.pending_notifications(), 1);
     // One second earlier it was accepted.
     let mut early = before.clone();
-    early
-        .handle(
-            at(119),
-            Input::Accept {
-                notification: notification(1),
-            },
-        )
-        .expect("in time");
+    early.handle(at(119), accept(1)).expect("in time");
     assert_eq!(
         drain(&mut early),
         vec![
             ended(1, "ada", "c1", NotificationEnd::Accepted),
             assigned("c1", "ada", false),
-            Output::SessionOpened {
-                agent: "ada".into(),
-                session: SessionId(1),
-                item: Some("c1".into()),
-            },
-            presence("ada", "Available", "Busy", PresenceReason::Computed),
+            session_opened("ada", 1, "c1"),
+            presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
         ]
     );
 }
@@ -648,13 +506,13 @@ fn d3_tick_fires_due_deadlines_in_order_ties_in_creation_order() {
         vec![
             ended(3, "cy", "f1", NotificationEnd::AssignedUnseen),
             assigned("f1", "cy", true),
-            presence("cy", "Available", "Busy", PresenceReason::Computed),
+            presence_changed("cy", "Available", "Busy", PresenceReason::Computed),
             ended(1, "ada", "c1", NotificationEnd::AssignedUnseen),
             assigned("c1", "ada", true),
-            presence("ada", "Available", "Busy", PresenceReason::Computed),
+            presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
             ended(2, "bob", "c2", NotificationEnd::AssignedUnseen),
             assigned("c2", "bob", true),
-            presence("bob", "Available", "Busy", PresenceReason::Computed),
+            presence_changed("bob", "Available", "Busy", PresenceReason::Computed),
         ]
     );
     // Unseen reroutes, 480 s after each deadline (T3).
@@ -676,16 +534,16 @@ fn d3_deadlines_set_while_ticking_fire_at_their_own_times() {
         drain(&mut h.sb),
         vec![
             rerouted("f1", "cy", RerouteReason::Unseen),
-            presence("cy", "Busy", "Available", PresenceReason::Computed),
+            presence_changed("cy", "Busy", "Available", PresenceReason::Computed),
             fast_alert(4, "cy", "f1", 550),
             ended(4, "cy", "f1", NotificationEnd::AssignedUnseen),
             assigned("f1", "cy", true),
-            presence("cy", "Available", "Busy", PresenceReason::Computed),
+            presence_changed("cy", "Available", "Busy", PresenceReason::Computed),
             rerouted("c1", "ada", RerouteReason::Unseen),
-            presence("ada", "Busy", "Available", PresenceReason::Computed),
+            presence_changed("ada", "Busy", "Available", PresenceReason::Computed),
             chat_alert(5, "ada", "c1", 720),
             rerouted("c2", "bob", RerouteReason::Unseen),
-            presence("bob", "Busy", "Available", PresenceReason::Computed),
+            presence_changed("bob", "Busy", "Available", PresenceReason::Computed),
             chat_alert(6, "bob", "c2", 720),
         ]
     );
@@ -709,7 +567,7 @@ fn d3_tick_early_or_twice_is_a_no_op() {
         h.location("c1"),
         WorkLocation::Offered {
             agent: "ada".into(),
-            notification: notification(1),
+            notification: n(1),
         }
     );
 
@@ -724,7 +582,7 @@ fn d3_tick_early_or_twice_is_a_no_op() {
         vec![
             ended(1, "ada", "c1", NotificationEnd::AssignedUnseen),
             assigned("c1", "ada", true),
-            presence("ada", "Available", "Busy", PresenceReason::Computed),
+            presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
         ]
     );
     assert_eq!(h.sb, untouched);
@@ -757,22 +615,13 @@ fn d4_poll_timeout_is_the_earliest_pending_deadline_or_none() {
         vec![queued("f1"), fast_alert(2, "bob", "f1", 40)]
     );
     assert_eq!(h.sb.poll_timeout(), Some(at(40)));
-    assert_eq!(h.sb.pending_deadlines(), 2);
+    // Two offers, and each chat's 20-minute Open auto-close (L2).
+    assert_eq!(h.sb.pending_deadlines(), 4);
 
     // Answering removes its deadline.
-    h.input(
-        20,
-        Input::Accept {
-            notification: notification(2),
-        },
-    );
+    h.input(20, accept(2));
     assert_eq!(h.sb.poll_timeout(), Some(at(125)));
-    h.input(
-        30,
-        Input::Accept {
-            notification: notification(1),
-        },
-    );
+    h.input(30, accept(1));
     assert_eq!(h.sb.poll_timeout(), None);
     assert_eq!(h.sb.pending_deadlines(), 0);
 
@@ -811,31 +660,17 @@ fn d5_outputs_come_one_at_a_time_in_the_order_they_arose() {
     assert_eq!(sb.poll_output(), None);
     assert_eq!(sb.poll_output(), None);
 
-    sb.handle(
-        at(10),
-        Input::Accept {
-            notification: notification(1),
-        },
-    )
-    .expect("accept");
-    sb.handle(at(20), Input::ConversationEnded { item: "c1".into() })
-        .expect("end");
+    sb.handle(at(10), accept(1)).expect("accept");
+    sb.handle(at(20), end("c1")).expect("end");
     assert_eq!(
         sb.poll_output(),
         Some(ended(1, "ada", "c1", NotificationEnd::Accepted))
     );
     assert_eq!(sb.poll_output(), Some(assigned("c1", "ada", false)));
+    assert_eq!(sb.poll_output(), Some(session_opened("ada", 1, "c1")));
     assert_eq!(
         sb.poll_output(),
-        Some(Output::SessionOpened {
-            agent: "ada".into(),
-            session: SessionId(1),
-            item: Some("c1".into()),
-        })
-    );
-    assert_eq!(
-        sb.poll_output(),
-        Some(presence(
+        Some(presence_changed(
             "ada",
             "Available",
             "Busy",
@@ -888,12 +723,7 @@ fn d6_handle_with_an_earlier_time_is_refused_and_changes_nothing() {
         vec![queued("c1"), chat_alert(1, "ada", "c1", 140)]
     );
     assert_eq!(
-        sb.handle(
-            at(19),
-            Input::Reject {
-                notification: notification(1)
-            }
-        ),
+        sb.handle(at(19), reject(1)),
         Err(InputError::ClockWentBackwards {
             now: at(19),
             latest: at(20),
@@ -923,12 +753,7 @@ fn d6_tick_with_an_earlier_time_is_refused_and_changes_nothing() {
     assert_eq!(sb.poll_output(), None);
     // A tick counts as a time seen by `handle` too.
     assert_eq!(
-        sb.handle(
-            at(30),
-            Input::Accept {
-                notification: notification(1)
-            }
-        ),
+        sb.handle(at(30), accept(1)),
         Err(InputError::ClockWentBackwards {
             now: at(30),
             latest: at(50),
@@ -936,13 +761,7 @@ fn d6_tick_with_an_earlier_time_is_refused_and_changes_nothing() {
     );
     assert_eq!(sb, before);
     // And a handle counts for tick.
-    sb.handle(
-        at(60),
-        Input::NotificationDisplayed {
-            notification: notification(1),
-        },
-    )
-    .expect("display");
+    sb.handle(at(60), displayed(1)).expect("display");
     assert_eq!(
         sb.tick(at(55)),
         Err(InputError::ClockWentBackwards {
@@ -999,15 +818,13 @@ fn d6_time_at_the_end_of_the_range_is_refused_without_panic() {
                 vec![
                     signed_in("ada"),
                     queued("c1"),
-                    Output::Notify(chat_notification(
-                        1,
-                        "ada",
-                        "c1",
-                        start + TimeDelta::seconds(120)
-                    )),
+                    Output::Notify(Notification {
+                        deadline: start + TimeDelta::seconds(120),
+                        ..chat_notification(1, "ada", "c1", 0)
+                    }),
                     ended(1, "ada", "c1", NotificationEnd::AssignedUnseen),
                     assigned("c1", "ada", true),
-                    presence("ada", "Available", "Busy", PresenceReason::Computed),
+                    presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
                 ]
             );
             assert_eq!(sb.poll_timeout(), Some(start + TimeDelta::seconds(600)));
@@ -1081,7 +898,6 @@ fn script() -> Vec<(i64, Input)> {
         id: "CAS-1".into(),
         title: "Broken".into(),
     });
-    let n = |id: u64| notification(id);
     vec![
         (0, sign_in("ada")),
         (0, sign_in("bob")),
@@ -1090,37 +906,26 @@ fn script() -> Vec<(i64, Input)> {
         (1, chat("c1")),
         (1, chat("c2")),
         (2, fast("f1")),
-        (3, Input::NotificationDisplayed { notification: n(1) }),
-        (4, Input::Accept { notification: n(1) }),
-        (5, Input::NotificationDisplayed { notification: n(2) }),
-        (6, Input::Reject { notification: n(2) }),
+        (3, displayed(1)),
+        (4, accept(1)),
+        (5, displayed(2)),
+        (6, reject(2)),
         (7, sms("s1", "+1 555 010 0199")),
         (8, sms("s2", "555-0200")),
         (9, Input::WorkArrived(case)),
         (10, Input::ClientDisconnected { agent: "cy".into() }),
-        (
-            20,
-            Input::ResetPresence {
-                agent: "bob".into(),
-            },
-        ),
+        (20, reset("bob")),
         (30, chat("c3")),
         (40, Input::ClientReconnected { agent: "cy".into() }),
-        (50, Input::ConversationEnded { item: "c1".into() }),
-        (60, Input::ConversationClosed { item: "c1".into() }),
+        (50, end("c1")),
+        (60, close("c1")),
         (
             70,
             Input::AgentOpenedSession {
                 agent: "dee".into(),
             },
         ),
-        (
-            80,
-            Input::SetPresence {
-                agent: "ada".into(),
-                presence: "Away".into(),
-            },
-        ),
+        (80, set_presence("ada", "Away")),
         (400, chat("c4")),
         (
             700,
@@ -1129,13 +934,7 @@ fn script() -> Vec<(i64, Input)> {
             },
         ),
         (900, chat("c5")),
-        (
-            2000,
-            Input::SetPresence {
-                agent: "ada".into(),
-                presence: "Available".into(),
-            },
-        ),
+        (2000, set_presence("ada", "Available")),
     ]
 }
 

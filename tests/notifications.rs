@@ -10,15 +10,13 @@ use common::*;
 use switchboard::{
     Agent, AgentId, Case, Channel, Config, ConfigError, Contact, ConversationState, Customer,
     DEFAULT_ICON, DesktopMode, DesktopNotification, Experience, IdKind, Input, InputError,
-    Notification, NotificationEnd, NotificationId, NotificationKind, Output, PresenceId,
-    PresenceReason, Queue, RenderedField, RerouteReason, Scenario, SessionId, Switchboard,
-    Template, WorkItem, WorkLocation, Workstream, builtin_templates,
+    Notification, NotificationEnd, NotificationId, NotificationKind, Output, PresenceReason, Queue,
+    RerouteReason, Scenario, Switchboard, Template, WorkItem, WorkLocation, Workstream,
+    builtin_templates,
 };
 
 // ---------------------------------------------------------------- helpers
 
-/// The default chat template for unauthenticated customers.
-const CHAT_UNAUTH: &str = "Chat - incoming unauthenticated - default";
 /// The default chat template for authenticated customers.
 const CHAT_AUTH: &str = "Chat - incoming authenticated - default";
 /// The built-in record template.
@@ -81,97 +79,6 @@ fn strings(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| (*s).to_owned()).collect()
 }
 
-fn fields(pairs: &[(&str, &str)]) -> Vec<RenderedField> {
-    pairs
-        .iter()
-        .map(|(header, value)| RenderedField {
-            header: (*header).into(),
-            value: (*value).into(),
-        })
-        .collect()
-}
-
-/// An Alert for `ada` with every template setting at its default; adjust
-/// the rest with struct update syntax.
-fn alert(id: u64, item: &str, template: &str, deadline_secs: i64) -> Notification {
-    Notification {
-        id: NotificationId(id),
-        agent: "ada".into(),
-        item: item.into(),
-        kind: NotificationKind::Alert,
-        scenario: Scenario::IncomingUnauthenticated,
-        template: template.into(),
-        title: String::new(),
-        fields: Vec::new(),
-        unresolved: Vec::new(),
-        accept_label: "Accept".into(),
-        reject_label: Some("Reject".into()),
-        deadline: at(deadline_secs),
-        show_countdown: true,
-        icon: DEFAULT_ICON.into(),
-        desktop: None,
-    }
-}
-
-/// The Alert the built-in unauthenticated chat template gives for a bare item.
-fn default_chat_alert(id: u64, item: &str, deadline_secs: i64) -> Notification {
-    Notification {
-        title: "Incoming Chat conversation".into(),
-        fields: fields(&[("Language", ""), ("Queue", "q")]),
-        unresolved: strings(&["visitorLanguage"]),
-        ..alert(id, item, CHAT_UNAUTH, deadline_secs)
-    }
-}
-
-fn queued(item: &str) -> Output {
-    Output::WorkQueued {
-        item: item.into(),
-        queue: "q".into(),
-    }
-}
-
-fn ended(id: u64, agent: &str, item: &str, how: NotificationEnd) -> Output {
-    Output::NotificationEnded {
-        notification: NotificationId(id),
-        agent: agent.into(),
-        item: item.into(),
-        how,
-    }
-}
-
-fn assigned(item: &str, agent: &str) -> Output {
-    Output::WorkAssigned {
-        item: item.into(),
-        agent: agent.into(),
-        unseen: false,
-    }
-}
-
-fn presence(agent: &str, from: &str, to: &str, why: PresenceReason) -> Output {
-    Output::PresenceChanged {
-        agent: agent.into(),
-        from: PresenceId::new(from),
-        to: PresenceId::new(to),
-        why,
-    }
-}
-
-fn session_opened(agent: &str, session: u64, item: &str) -> Output {
-    Output::SessionOpened {
-        agent: agent.into(),
-        session: SessionId(session),
-        item: Some(item.into()),
-    }
-}
-
-fn rerouted(item: &str, from: &str, reason: RerouteReason) -> Output {
-    Output::Rerouted {
-        item: item.into(),
-        from: from.into(),
-        reason,
-    }
-}
-
 /// The single notification among `outputs`.
 fn the_notification(outputs: &[Output]) -> Notification {
     let found: Vec<&Notification> = outputs
@@ -221,7 +128,7 @@ fn n1_plain_template_gives_alert_that_disappears_at_its_deadline() {
     let out = h.input(10, arrive(item("c1")));
     let n = Notification {
         title: "New chat".into(),
-        ..alert(1, "c1", "Plain", 70)
+        ..template_alert(1, "c1", "Plain", 70)
     };
     assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
     assert_eq!(
@@ -235,17 +142,12 @@ fn n1_plain_template_gives_alert_that_disappears_at_its_deadline() {
     let status = h.sb.agent_status(&AgentId::new("ada")).unwrap();
     assert_eq!((status.assigned_units, status.offered_units), (0, 10));
 
-    h.input(
-        11,
-        Input::NotificationDisplayed {
-            notification: NotificationId(1),
-        },
-    );
+    h.input(11, displayed(1));
     assert!(h.advance_to(69).is_empty());
     let fired = h.advance_to(70);
     let again = Notification {
         title: "New chat".into(),
-        ..alert(2, "c1", "Plain", 130)
+        ..template_alert(2, "c1", "Plain", 130)
     };
     assert_eq!(
         fired,
@@ -271,15 +173,15 @@ fn n1_auto_assign_template_gives_toast_and_work_is_assigned_at_once() {
         title: "Assigned to you".into(),
         accept_label: "Open".into(),
         reject_label: None,
-        ..alert(1, "c1", "Auto", 125)
+        ..template_alert(1, "c1", "Auto", 125)
     };
     assert_eq!(
         out,
         vec![
             queued("c1"),
             Output::Notify(toast),
-            assigned("c1", "ada"),
-            presence("ada", "Available", "Busy", PresenceReason::Computed),
+            assigned("c1", "ada", false),
+            presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
         ]
     );
     assert_eq!(
@@ -290,12 +192,7 @@ fn n1_auto_assign_template_gives_toast_and_work_is_assigned_at_once() {
     );
     // Accept is not a Toast's action; Open is.
     assert_eq!(
-        h.try_input(
-            6,
-            Input::Accept {
-                notification: NotificationId(1)
-            }
-        ),
+        h.try_input(6, accept(1)),
         Err(InputError::ActionNotOffered {
             notification: NotificationId(1),
             action: "accept",
@@ -342,24 +239,19 @@ fn n1_record_assignment_gives_toast() {
         fields: fields(&[("Case", "Printer on fire"), ("Case number", "CAS-01001")]),
         accept_label: "Open".into(),
         reject_label: None,
-        ..alert(1, "case-1", RECORD, 123)
+        ..template_alert(1, "case-1", RECORD, 123)
     };
     assert_eq!(
         out,
         vec![
             queued("case-1"),
             Output::Notify(toast),
-            assigned("case-1", "ada"),
-            presence("ada", "Available", "Busy", PresenceReason::Computed),
+            assigned("case-1", "ada", false),
+            presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
         ]
     );
     assert_eq!(
-        h.try_input(
-            4,
-            Input::Reject {
-                notification: NotificationId(1)
-            }
-        ),
+        h.try_input(4, reject(1)),
         Err(InputError::RejectNotAllowed(NotificationId(1)))
     );
 }
@@ -390,15 +282,15 @@ fn n1_record_toast_from_a_non_auto_assign_template_still_has_only_open() {
         title: "Case for you".into(),
         accept_label: "Open".into(),
         reject_label: None,
-        ..alert(1, "case-1", "Case custom", 123)
+        ..template_alert(1, "case-1", "Case custom", 123)
     };
     assert_eq!(
         out,
         vec![
             queued("case-1"),
             Output::Notify(toast),
-            assigned("case-1", "ada"),
-            presence("ada", "Available", "Busy", PresenceReason::Computed),
+            assigned("case-1", "ada", false),
+            presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
         ]
     );
 }
@@ -432,7 +324,10 @@ fn n2_template_defaults_match_the_spec() {
     let out = h.input(7, arrive(item("c1")));
     assert_eq!(
         out,
-        vec![queued("c1"), Output::Notify(alert(1, "c1", "t", 127))]
+        vec![
+            queued("c1"),
+            Output::Notify(template_alert(1, "c1", "t", 127))
+        ]
     );
 }
 
@@ -523,7 +418,7 @@ fn n2_timeout_outside_1_to_500_seconds_is_config_error() {
         let out = h.input(10, arrive(item("c1")));
         let n = Notification {
             title: "Custom".into(),
-            ..alert(1, "c1", "t", deadline)
+            ..template_alert(1, "c1", "t", deadline)
         };
         assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
         assert_eq!(h.sb.poll_timeout(), Some(at(deadline)));
@@ -584,7 +479,7 @@ fn n2_custom_labels_countdown_and_reject_button_reach_the_alert() {
         accept_label: "Take it".into(),
         reject_label: Some("Pass".into()),
         show_countdown: false,
-        ..alert(1, "c1", "t", 55)
+        ..template_alert(1, "c1", "t", 55)
     };
     assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
 
@@ -592,16 +487,11 @@ fn n2_custom_labels_countdown_and_reject_button_reach_the_alert() {
     let n = Notification {
         title: "Custom".into(),
         reject_label: None,
-        ..alert(2, "c2", "u", 131)
+        ..template_alert(2, "c2", "u", 131)
     };
     assert_eq!(out, vec![queued("c2"), Output::Notify(n)]);
     assert_eq!(
-        h.try_input(
-            12,
-            Input::Reject {
-                notification: NotificationId(2)
-            }
-        ),
+        h.try_input(12, reject(2)),
         Err(InputError::RejectNotAllowed(NotificationId(2)))
     );
 }
@@ -620,34 +510,24 @@ fn n2_auto_assign_turns_accept_label_into_open_and_disables_reject() {
         title: "Custom".into(),
         accept_label: "Open".into(),
         reject_label: None,
-        ..alert(1, "c1", "t", 130)
+        ..template_alert(1, "c1", "t", 130)
     };
     assert_eq!(
         out,
         vec![
             queued("c1"),
             Output::Notify(toast),
-            assigned("c1", "ada"),
-            presence("ada", "Available", "Busy", PresenceReason::Computed),
+            assigned("c1", "ada", false),
+            presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
         ]
     );
     assert_eq!(
-        h.try_input(
-            11,
-            Input::Reject {
-                notification: NotificationId(1)
-            }
-        ),
+        h.try_input(11, reject(1)),
         Err(InputError::RejectNotAllowed(NotificationId(1)))
     );
     // Open is the action.
     assert_eq!(
-        h.input(
-            12,
-            Input::Open {
-                notification: NotificationId(1)
-            }
-        ),
+        h.input(12, open(1)),
         vec![
             ended(1, "ada", "c1", NotificationEnd::Opened),
             session_opened("ada", 1, "c1"),
@@ -682,15 +562,15 @@ fn n2_auto_accept_forces_countdown_on() {
         accept_label: "Open".into(),
         reject_label: None,
         show_countdown: true,
-        ..alert(1, "c1", "accepting", 130)
+        ..template_alert(1, "c1", "accepting", 130)
     };
     assert_eq!(
         out,
         vec![
             queued("c1"),
             Output::Notify(toast),
-            assigned("c1", "ada"),
-            presence("ada", "Available", "Busy", PresenceReason::Computed),
+            assigned("c1", "ada", false),
+            presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
             session_opened("ada", 1, "c1"),
         ]
     );
@@ -703,11 +583,15 @@ fn n2_auto_accept_forces_countdown_on() {
         accept_label: "Open".into(),
         reject_label: None,
         show_countdown: false,
-        ..alert(2, "c2", "assigning", 131)
+        ..template_alert(2, "c2", "assigning", 131)
     };
     assert_eq!(
         out,
-        vec![queued("c2"), Output::Notify(toast), assigned("c2", "ada"),]
+        vec![
+            queued("c2"),
+            Output::Notify(toast),
+            assigned("c2", "ada", false),
+        ]
     );
 }
 
@@ -765,7 +649,7 @@ fn n3_every_named_slug_and_context_key_resolves() {
             ("Entity", "incident account acc-42"),
             ("Order", "ORD-9 for Grace Hopper"),
         ]),
-        ..alert(1, "c1", "slugs", 121)
+        ..template_alert(1, "c1", "slugs", 121)
     };
     assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
 }
@@ -794,7 +678,7 @@ fn n3_unresolved_slugs_render_empty_and_are_listed_once() {
             "customerRecordId",
             "orderNumber",
         ]),
-        ..alert(1, "c1", "slugs", 121)
+        ..template_alert(1, "c1", "slugs", 121)
     };
     assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
 }
@@ -814,7 +698,7 @@ fn n3_case_slugs_resolve_only_with_a_linked_case() {
     let n = Notification {
         fields: fields(&[("Number", "")]),
         unresolved: strings(&["caseTitle", "caseId"]),
-        ..alert(1, "c1", "case", 121)
+        ..template_alert(1, "c1", "case", 121)
     };
     assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
 
@@ -829,7 +713,7 @@ fn n3_case_slugs_resolve_only_with_a_linked_case() {
     let n = Notification {
         title: "Refund".into(),
         fields: fields(&[("Number", "CAS-1")]),
-        ..alert(2, "c2", "case", 122)
+        ..template_alert(2, "c2", "case", 122)
     };
     assert_eq!(out, vec![queued("c2"), Output::Notify(n)]);
 }
@@ -853,7 +737,7 @@ fn n3_customer_slugs_resolve_only_when_customer_identified() {
     let n = Notification {
         fields: fields(&[("Entity", ""), ("Record", "")]),
         unresolved: strings(&["customerName", "customerEntityName", "customerRecordId"]),
-        ..alert(1, "c1", "cust", 121)
+        ..template_alert(1, "c1", "cust", 121)
     };
     assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
 
@@ -866,7 +750,7 @@ fn n3_customer_slugs_resolve_only_when_customer_identified() {
         scenario: Scenario::IncomingAuthenticated,
         title: "Ada Lovelace".into(),
         fields: fields(&[("Entity", "contact"), ("Record", "ct-001")]),
-        ..alert(2, "c2", "cust", 122)
+        ..template_alert(2, "c2", "cust", 122)
     };
     assert_eq!(out, vec![queued("c2"), Output::Notify(n)]);
 }
@@ -1010,7 +894,7 @@ fn n4_copy_of_a_builtin_under_a_new_name_is_usable() {
         title: "Chat for q".into(),
         fields: fields(&[("Language", ""), ("Queue", "q")]),
         unresolved: strings(&["visitorLanguage"]),
-        ..alert(1, "c1", "Chat - incoming unauthenticated - ours", 121)
+        ..template_alert(1, "c1", "Chat - incoming unauthenticated - ours", 121)
     };
     assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
 }
@@ -1044,14 +928,14 @@ fn n5_workstream_templates_per_scenario_authenticated_when_identified() {
     let n = Notification {
         scenario: Scenario::IncomingAuthenticated,
         title: "VIP Ada Lovelace".into(),
-        ..alert(1, "c1", "VIP", 121)
+        ..template_alert(1, "c1", "VIP", 121)
     };
     assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
 
     let out = h.input(2, arrive(item("c2")));
     let n = Notification {
         title: "Visitor".into(),
-        ..alert(2, "c2", "Anon", 122)
+        ..template_alert(2, "c2", "Anon", 122)
     };
     assert_eq!(out, vec![queued("c2"), Output::Notify(n)]);
 
@@ -1066,7 +950,7 @@ fn n5_workstream_templates_per_scenario_authenticated_when_identified() {
     let out = h.input(3, arrive(with_case));
     let n = Notification {
         title: "Visitor".into(),
-        ..alert(3, "c3", "Anon", 123)
+        ..template_alert(3, "c3", "Anon", 123)
     };
     assert_eq!(out, vec![queued("c3"), Output::Notify(n)]);
 }
@@ -1086,7 +970,7 @@ fn n5_scenario_without_a_template_falls_back_to_the_channel_builtin() {
         out,
         vec![
             queued("c1"),
-            Output::Notify(default_chat_alert(1, "c1", 121))
+            Output::Notify(chat_notification(1, "ada", "c1", 121))
         ]
     );
 
@@ -1106,7 +990,7 @@ fn n5_scenario_without_a_template_falls_back_to_the_channel_builtin() {
         scenario: Scenario::IncomingAuthenticated,
         title: "Incoming Chat conversation".into(),
         fields: fields(&[("Customer", "Ada Lovelace"), ("Queue", "q")]),
-        ..alert(1, "c1", CHAT_AUTH, 121)
+        ..template_alert(1, "c1", CHAT_AUTH, 121)
     };
     assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
 }
@@ -1190,15 +1074,15 @@ fn n5_record_workstream_uses_its_record_assigned_template() {
         title: "Refund".into(),
         accept_label: "Open".into(),
         reject_label: None,
-        ..alert(1, "case-1", "Case VIP", 121)
+        ..template_alert(1, "case-1", "Case VIP", 121)
     };
     assert_eq!(
         out,
         vec![
             queued("case-1"),
             Output::Notify(toast),
-            assigned("case-1", "ada"),
-            presence("ada", "Available", "Busy", PresenceReason::Computed),
+            assigned("case-1", "ada", false),
+            presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
         ]
     );
 }
@@ -1235,7 +1119,7 @@ fn n5_sms_number_matched_to_one_contact_uses_authenticated_template() {
     let n = Notification {
         scenario: Scenario::IncomingAuthenticated,
         title: "Text from Grace Hopper".into(),
-        ..alert(1, "s1", "SMS known", 121)
+        ..template_alert(1, "s1", "SMS known", 121)
     };
     assert_eq!(
         out,
@@ -1252,7 +1136,7 @@ fn n5_sms_number_matched_to_one_contact_uses_authenticated_template() {
     let out = h.input(2, arrive(sms("s2", "+44 20 7946 0958")));
     let n = Notification {
         title: "Text from a stranger".into(),
-        ..alert(2, "s2", "SMS unknown", 122)
+        ..template_alert(2, "s2", "SMS unknown", 122)
     };
     assert_eq!(out, vec![queued("s2"), Output::Notify(n)]);
 }
@@ -1345,7 +1229,7 @@ fn desk_alert(
         title: "Custom".into(),
         icon: icon.into(),
         desktop,
-        ..alert(id, item, "desk", deadline_secs)
+        ..template_alert(id, item, "desk", deadline_secs)
     }
 }
 
@@ -1555,12 +1439,7 @@ fn n6_wait_time_applies_to_desktop_notifications_all_the_same() {
         ..desk_alert(2, "c1", 190, PNG, Some(png_copy()))
     };
     assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
-    h.input(
-        11,
-        Input::NotificationDisplayed {
-            notification: NotificationId(1),
-        },
-    );
+    h.input(11, displayed(1));
     assert_eq!(h.sb.poll_timeout(), Some(at(100)));
     assert!(h.advance_to(99).is_empty());
     assert_eq!(
@@ -1600,15 +1479,7 @@ fn n7_body_click_brings_app_to_front_and_keeps_the_deadline() {
         }]
     );
     // The app shows it in-app, which the host reports as displayed.
-    assert!(
-        h.input(
-            51,
-            Input::NotificationDisplayed {
-                notification: NotificationId(1)
-            }
-        )
-        .is_empty()
-    );
+    assert!(h.input(51, displayed(1)).is_empty());
     // The deadline did not move: still 130, and it expires there.
     assert_eq!(h.sb.poll_timeout(), Some(at(130)));
     assert_eq!(
@@ -1644,19 +1515,14 @@ fn n7_accept_after_a_body_click_acts_as_in_the_app() {
             notification: NotificationId(1),
         },
     );
-    let out = h.input(
-        30,
-        Input::Accept {
-            notification: NotificationId(1),
-        },
-    );
+    let out = h.input(30, accept(1));
     assert_eq!(
         out,
         vec![
             ended(1, "ada", "c1", NotificationEnd::Accepted),
-            assigned("c1", "ada"),
+            assigned("c1", "ada", false),
             session_opened("ada", 1, "c1"),
-            presence("ada", "Available", "Busy", PresenceReason::Computed),
+            presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
         ]
     );
     assert_eq!(
@@ -1691,12 +1557,7 @@ fn n7_reject_from_the_desktop_acts_as_in_the_app() {
             notification: NotificationId(1),
         },
     );
-    let out = h.input(
-        21,
-        Input::Reject {
-            notification: NotificationId(1),
-        },
-    );
+    let out = h.input(21, reject(1));
     let to_bob = Notification {
         agent: "bob".into(),
         ..desk_alert(2, "c1", 141, PNG, None)

@@ -9,106 +9,6 @@ use switchboard::*;
 
 // ---------------------------------------------------------------- helpers
 
-fn n(id: u64) -> NotificationId {
-    NotificationId(id)
-}
-
-/// The Notify the built-in unauthenticated chat template renders for an
-/// item of queue `q`.
-fn alert(id: u64, agent: &str, item: &str, deadline: i64) -> Output {
-    Output::Notify(Notification {
-        id: n(id),
-        agent: agent.into(),
-        item: item.into(),
-        kind: NotificationKind::Alert,
-        scenario: Scenario::IncomingUnauthenticated,
-        template: "Chat - incoming unauthenticated - default".into(),
-        title: "Incoming Chat conversation".into(),
-        fields: vec![
-            RenderedField {
-                header: "Language".into(),
-                value: String::new(),
-            },
-            RenderedField {
-                header: "Queue".into(),
-                value: "q".into(),
-            },
-        ],
-        unresolved: vec!["visitorLanguage".into()],
-        accept_label: "Accept".into(),
-        reject_label: Some("Reject".into()),
-        deadline: at(deadline),
-        show_countdown: true,
-        icon: DEFAULT_ICON.into(),
-        desktop: None,
-    })
-}
-
-fn pc(agent: &str, from: &str, to: &str, why: PresenceReason) -> Output {
-    Output::PresenceChanged {
-        agent: agent.into(),
-        from: PresenceId::new(from),
-        to: PresenceId::new(to),
-        why,
-    }
-}
-
-fn ended(id: u64, agent: &str, item: &str, how: NotificationEnd) -> Output {
-    Output::NotificationEnded {
-        notification: n(id),
-        agent: agent.into(),
-        item: item.into(),
-        how,
-    }
-}
-
-fn assigned(item: &str, agent: &str, unseen: bool) -> Output {
-    Output::WorkAssigned {
-        item: item.into(),
-        agent: agent.into(),
-        unseen,
-    }
-}
-
-fn session_opened(agent: &str, session: u64, item: &str) -> Output {
-    Output::SessionOpened {
-        agent: agent.into(),
-        session: SessionId(session),
-        item: Some(item.into()),
-    }
-}
-
-fn session_closed(agent: &str, session: u64, item: &str) -> Output {
-    Output::SessionClosed {
-        agent: agent.into(),
-        session: SessionId(session),
-        item: Some(item.into()),
-    }
-}
-
-fn rerouted(item: &str, from: &str, reason: RerouteReason) -> Output {
-    Output::Rerouted {
-        item: item.into(),
-        from: from.into(),
-        reason,
-    }
-}
-
-fn queued(item: &str) -> Output {
-    Output::WorkQueued {
-        item: item.into(),
-        queue: "q".into(),
-    }
-}
-
-fn dashboard_alert(agent: &str, kind: AlertKind, item: &str) -> Output {
-    Output::Alert {
-        agent: agent.into(),
-        kind,
-        item: item.into(),
-    }
-}
-
 fn closed(item: &str) -> Output {
     Output::ConversationClosed {
         item: item.into(),
@@ -119,37 +19,6 @@ fn closed(item: &str) -> Output {
 fn wrap_up(item: &str, agent: &str) -> Output {
     Output::WrapUpStarted {
         item: item.into(),
-        agent: agent.into(),
-    }
-}
-
-fn set(agent: &str, presence: &str) -> Input {
-    Input::SetPresence {
-        agent: agent.into(),
-        presence: PresenceId::new(presence),
-    }
-}
-
-fn displayed(id: u64) -> Input {
-    Input::NotificationDisplayed {
-        notification: n(id),
-    }
-}
-
-fn accept(id: u64) -> Input {
-    Input::Accept {
-        notification: n(id),
-    }
-}
-
-fn reject(id: u64) -> Input {
-    Input::Reject {
-        notification: n(id),
-    }
-}
-
-fn reset(agent: &str) -> Input {
-    Input::ResetPresence {
         agent: agent.into(),
     }
 }
@@ -170,14 +39,6 @@ fn reconnect(agent: &str) -> Input {
     Input::ClientReconnected {
         agent: agent.into(),
     }
-}
-
-fn end(item: &str) -> Input {
-    Input::ConversationEnded { item: item.into() }
-}
-
-fn close(item: &str) -> Input {
-    Input::ConversationClosed { item: item.into() }
 }
 
 fn sign_out(agent: &str) -> Input {
@@ -284,7 +145,7 @@ fn p1_builtin_presences_have_their_base_status() {
     for (presence, ws) in cases {
         let mut h = Harness::new(status_config(&["ada"]));
         h.input(0, sign_in("ada"));
-        h.input(1, set("ada", presence));
+        h.input(1, set_presence("ada", presence));
         assert_eq!(h.presence("ada"), presence);
         assert_eq!(
             probe(&mut h, 2),
@@ -328,7 +189,7 @@ fn p1_inactive_is_builtin_with_base_away() {
             (120, rerouted("c1", "ada", RerouteReason::Expired)),
             (
                 120,
-                pc(
+                presence_changed(
                     "ada",
                     "Available",
                     "Inactive",
@@ -358,8 +219,13 @@ fn p1_custom_presences_route_by_base_status_only() {
         let mut h = Harness::new(status_config(&["ada"]));
         h.input(0, sign_in("ada"));
         assert_eq!(
-            h.input(1, set("ada", presence)),
-            vec![pc("ada", "Available", presence, PresenceReason::Manual)]
+            h.input(1, set_presence("ada", presence)),
+            vec![presence_changed(
+                "ada",
+                "Available",
+                presence,
+                PresenceReason::Manual
+            )]
         );
         assert_eq!(
             probe(&mut h, 2),
@@ -370,10 +236,10 @@ fn p1_custom_presences_route_by_base_status_only() {
     // A custom Busy presence takes the default chat work like built-in Busy.
     let mut h = Harness::new(status_config(&["ada"]));
     h.input(0, sign_in("ada"));
-    h.input(1, set("ada", "Focus"));
+    h.input(1, set_presence("ada", "Focus"));
     assert_eq!(
         h.input(2, chat("c1")),
-        vec![queued("c1"), alert(1, "ada", "c1", 122)]
+        vec![queued("c1"), chat_alert(1, "ada", "c1", 122)]
     );
 }
 
@@ -403,20 +269,20 @@ fn p2_agent_cannot_choose_inactive() {
     let mut h = Harness::new(chat_config(&["ada"]));
     h.input(0, sign_in("ada"));
     assert_eq!(
-        h.try_input(1, set("ada", "Inactive")),
+        h.try_input(1, set_presence("ada", "Inactive")),
         Err(InputError::PresenceNotSelectable(PresenceId::new(
             "Inactive"
         )))
     );
     assert_eq!(h.presence("ada"), presences::AVAILABLE);
     assert_eq!(
-        h.try_input(2, set("ada", "Lunch")),
+        h.try_input(2, set_presence("ada", "Lunch")),
         Err(InputError::UnknownPresence(PresenceId::new("Lunch")))
     );
     // Work still routes to ada: the refused choice changed nothing.
     assert_eq!(
         h.input(3, chat("c1")),
-        vec![queued("c1"), alert(1, "ada", "c1", 123)]
+        vec![queued("c1"), chat_alert(1, "ada", "c1", 123)]
     );
 }
 
@@ -431,7 +297,7 @@ fn p2_inactive_stays_system_only_while_penalised() {
     h.advance_to(120);
     assert_eq!(h.presence("ada"), presences::INACTIVE);
     assert_eq!(
-        h.try_input(130, set("ada", "Inactive")),
+        h.try_input(130, set_presence("ada", "Inactive")),
         Err(InputError::PresenceNotSelectable(PresenceId::new(
             "Inactive"
         )))
@@ -440,8 +306,8 @@ fn p2_inactive_stays_system_only_while_penalised() {
     assert_eq!(
         h.input(140, reset("ada")),
         vec![
-            pc("ada", "Inactive", "Available", PresenceReason::AgentReset),
-            alert(2, "ada", "c1", 260),
+            presence_changed("ada", "Inactive", "Available", PresenceReason::AgentReset),
+            chat_alert(2, "ada", "c1", 260),
         ]
     );
 }
@@ -466,7 +332,12 @@ fn p3_default_available_is_computed_at_sign_in() {
     let mut h = Harness::new(chat_config(&["ada"]));
     assert_eq!(
         h.input(0, sign_in("ada")),
-        vec![pc("ada", "Offline", "Available", PresenceReason::SignedIn)]
+        vec![presence_changed(
+            "ada",
+            "Offline",
+            "Available",
+            PresenceReason::SignedIn
+        )]
     );
     assert_eq!(
         h.sb.agent_status(&"ada".into()),
@@ -493,13 +364,23 @@ fn p3_default_away_or_offline_is_kept_at_sign_in() {
     let mut h = Harness::new(config);
     assert_eq!(
         h.input(0, sign_in("ada")),
-        vec![pc("ada", "Offline", "Away", PresenceReason::SignedIn)]
+        vec![presence_changed(
+            "ada",
+            "Offline",
+            "Away",
+            PresenceReason::SignedIn
+        )]
     );
     // Offline before and after: no change to report.
     assert_eq!(h.input(0, sign_in("bob")), vec![]);
     assert_eq!(
         h.input(0, sign_in("cy")),
-        vec![pc("cy", "Offline", "Lunch", PresenceReason::SignedIn)]
+        vec![presence_changed(
+            "cy",
+            "Offline",
+            "Lunch",
+            PresenceReason::SignedIn
+        )]
     );
     assert_eq!(
         h.sb.agent_status(&"bob".into()),
@@ -517,10 +398,10 @@ fn p3_default_away_or_offline_is_kept_at_sign_in() {
     assert_eq!(h.input(1, chat("c1")), vec![queued("c1")]);
     // A kept default lasts like a choice: it changes on a manual change.
     assert_eq!(
-        h.input(2, set("bob", "Available")),
+        h.input(2, set_presence("bob", "Available")),
         vec![
-            pc("bob", "Offline", "Available", PresenceReason::Manual),
-            alert(1, "bob", "c1", 122),
+            presence_changed("bob", "Offline", "Available", PresenceReason::Manual),
+            chat_alert(1, "bob", "c1", 122),
         ]
     );
 }
@@ -533,7 +414,7 @@ fn p3_kept_away_default_survives_accept_and_close() {
     h.input(0, sign_in("ada"));
     assert_eq!(
         h.input(1, work("a1", "w-away")),
-        vec![queued("a1"), alert(1, "ada", "a1", 121)]
+        vec![queued("a1"), chat_alert(1, "ada", "a1", 121)]
     );
     assert_eq!(
         h.input(2, accept(1)),
@@ -559,7 +440,12 @@ fn p3_other_defaults_are_computed_at_sign_in() {
         let mut h = Harness::new(config);
         assert_eq!(
             h.input(0, sign_in("ada")),
-            vec![pc("ada", "Offline", "Available", PresenceReason::SignedIn)],
+            vec![presence_changed(
+                "ada",
+                "Offline",
+                "Available",
+                PresenceReason::SignedIn
+            )],
             "default {default}"
         );
     }
@@ -575,13 +461,18 @@ fn p4_chosen_available_lasts_until_accept_then_recomputed() {
     h.input(2, accept(1));
     assert_eq!(h.presence("ada"), "Busy");
     assert_eq!(
-        h.input(10, set("ada", "Available")),
-        vec![pc("ada", "Busy", "Available", PresenceReason::Manual)]
+        h.input(10, set_presence("ada", "Available")),
+        vec![presence_changed(
+            "ada",
+            "Busy",
+            "Available",
+            PresenceReason::Manual
+        )]
     );
     // An offer and its pending units do not touch the chosen presence.
     assert_eq!(
         h.input(20, chat("c2")),
-        vec![queued("c2"), alert(2, "ada", "c2", 140)]
+        vec![queued("c2"), chat_alert(2, "ada", "c2", 140)]
     );
     assert_eq!(h.presence("ada"), "Available");
     assert_eq!(
@@ -590,7 +481,7 @@ fn p4_chosen_available_lasts_until_accept_then_recomputed() {
             ended(2, "ada", "c2", NotificationEnd::Accepted),
             assigned("c2", "ada", false),
             session_opened("ada", 2, "c2"),
-            pc("ada", "Available", "Busy", PresenceReason::Computed),
+            presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
         ]
     );
 }
@@ -601,7 +492,7 @@ fn p4_chosen_available_lasts_through_unseen_assignment_until_close() {
     h.input(0, sign_in("ada"));
     h.input(1, chat("c1"));
     h.input(2, accept(1));
-    h.input(10, set("ada", "Available"));
+    h.input(10, set_presence("ada", "Available"));
     h.input(20, chat("c2"));
     // c2 is never displayed: assigned unseen at 140, capacity in use grows,
     // the chosen presence stays.
@@ -620,7 +511,7 @@ fn p4_chosen_available_lasts_through_unseen_assignment_until_close() {
         vec![
             closed("c1"),
             session_closed("ada", 1, "c1"),
-            pc("ada", "Available", "Busy", PresenceReason::Computed),
+            presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
         ]
     );
 }
@@ -636,12 +527,17 @@ fn p4_chosen_busy_lasts_until_close_then_recomputed() {
             ended(1, "ada", "c1", NotificationEnd::Accepted),
             assigned("c1", "ada", false),
             session_opened("ada", 1, "c1"),
-            pc("ada", "Available", "Busy - DND", PresenceReason::Computed),
+            presence_changed("ada", "Available", "Busy - DND", PresenceReason::Computed),
         ]
     );
     assert_eq!(
-        h.input(10, set("ada", "Busy")),
-        vec![pc("ada", "Busy - DND", "Busy", PresenceReason::Manual)]
+        h.input(10, set_presence("ada", "Busy")),
+        vec![presence_changed(
+            "ada",
+            "Busy - DND",
+            "Busy",
+            PresenceReason::Manual
+        )]
     );
     assert_eq!(h.input(20, end("c1")), vec![wrap_up("c1", "ada")]);
     assert_eq!(
@@ -649,7 +545,7 @@ fn p4_chosen_busy_lasts_until_close_then_recomputed() {
         vec![
             closed("c1"),
             session_closed("ada", 1, "c1"),
-            pc("ada", "Busy", "Available", PresenceReason::Computed),
+            presence_changed("ada", "Busy", "Available", PresenceReason::Computed),
         ]
     );
     // From now on it is computed: it follows the next accept.
@@ -660,7 +556,7 @@ fn p4_chosen_busy_lasts_until_close_then_recomputed() {
             ended(2, "ada", "c2", NotificationEnd::Accepted),
             assigned("c2", "ada", false),
             session_opened("ada", 2, "c2"),
-            pc("ada", "Available", "Busy - DND", PresenceReason::Computed),
+            presence_changed("ada", "Available", "Busy - DND", PresenceReason::Computed),
         ]
     );
 }
@@ -672,8 +568,13 @@ fn p4_chosen_away_dnd_or_offline_lasts_through_accept_and_close() {
         h.input(0, sign_in("ada"));
         h.input(1, chat("c1"));
         assert_eq!(
-            h.input(5, set("ada", chosen)),
-            vec![pc("ada", "Available", chosen, PresenceReason::Manual)]
+            h.input(5, set_presence("ada", chosen)),
+            vec![presence_changed(
+                "ada",
+                "Available",
+                chosen,
+                PresenceReason::Manual
+            )]
         );
         assert_eq!(
             h.input(10, accept(1)),
@@ -693,8 +594,13 @@ fn p4_chosen_away_dnd_or_offline_lasts_through_accept_and_close() {
         assert_eq!(h.presence("ada"), chosen);
         // Another manual change ends it.
         assert_eq!(
-            h.input(40, set("ada", "Busy")),
-            vec![pc("ada", chosen, "Busy", PresenceReason::Manual)]
+            h.input(40, set_presence("ada", "Busy")),
+            vec![presence_changed(
+                "ada",
+                chosen,
+                "Busy",
+                PresenceReason::Manual
+            )]
         );
     }
 }
@@ -703,14 +609,24 @@ fn p4_chosen_away_dnd_or_offline_lasts_through_accept_and_close() {
 fn p4_chosen_presence_ends_at_sign_out() {
     let mut h = Harness::new(chat_config(&["ada"]));
     h.input(0, sign_in("ada"));
-    h.input(1, set("ada", "Away"));
+    h.input(1, set_presence("ada", "Away"));
     assert_eq!(
         h.input(2, sign_out("ada")),
-        vec![pc("ada", "Away", "Offline", PresenceReason::SignedOut)]
+        vec![presence_changed(
+            "ada",
+            "Away",
+            "Offline",
+            PresenceReason::SignedOut
+        )]
     );
     assert_eq!(
         h.input(3, sign_in("ada")),
-        vec![pc("ada", "Offline", "Available", PresenceReason::SignedIn)]
+        vec![presence_changed(
+            "ada",
+            "Offline",
+            "Available",
+            PresenceReason::SignedIn
+        )]
     );
 }
 
@@ -725,12 +641,22 @@ fn p5_computed_presence_follows_units_in_use() {
     let busy = h.input(2, accept(1));
     assert_eq!(
         busy.last(),
-        Some(&pc("ada", "Available", "Busy", PresenceReason::Computed))
+        Some(&presence_changed(
+            "ada",
+            "Available",
+            "Busy",
+            PresenceReason::Computed
+        ))
     );
     let full = h.input(3, accept(2));
     assert_eq!(
         full.last(),
-        Some(&pc("ada", "Busy", "Busy - DND", PresenceReason::Computed))
+        Some(&presence_changed(
+            "ada",
+            "Busy",
+            "Busy - DND",
+            PresenceReason::Computed
+        ))
     );
     h.input(4, end("c1"));
     assert_eq!(
@@ -738,7 +664,7 @@ fn p5_computed_presence_follows_units_in_use() {
         vec![
             closed("c1"),
             session_closed("ada", 1, "c1"),
-            pc("ada", "Busy - DND", "Busy", PresenceReason::Computed),
+            presence_changed("ada", "Busy - DND", "Busy", PresenceReason::Computed),
         ]
     );
     h.input(6, end("c2"));
@@ -747,7 +673,7 @@ fn p5_computed_presence_follows_units_in_use() {
         vec![
             closed("c2"),
             session_closed("ada", 2, "c2"),
-            pc("ada", "Busy", "Available", PresenceReason::Computed),
+            presence_changed("ada", "Busy", "Available", PresenceReason::Computed),
         ]
     );
 }
@@ -760,11 +686,11 @@ fn p5_units_held_by_pending_offers_are_not_in_use() {
     h.input(0, sign_in("ada"));
     assert_eq!(
         h.input(0, chat("c1")),
-        vec![queued("c1"), alert(1, "ada", "c1", 120)]
+        vec![queued("c1"), chat_alert(1, "ada", "c1", 120)]
     );
     assert_eq!(
         h.input(0, chat("c2")),
-        vec![queued("c2"), alert(2, "ada", "c2", 120)]
+        vec![queued("c2"), chat_alert(2, "ada", "c2", 120)]
     );
     assert_eq!(
         h.sb.agent_status(&"ada".into()),
@@ -786,13 +712,13 @@ fn p5_units_held_by_pending_offers_are_not_in_use() {
             (120, assigned("c1", "ada", true)),
             (
                 120,
-                pc("ada", "Available", "Busy", PresenceReason::Computed)
+                presence_changed("ada", "Available", "Busy", PresenceReason::Computed)
             ),
             (120, ended(2, "ada", "c2", NotificationEnd::AssignedUnseen)),
             (120, assigned("c2", "ada", true)),
             (
                 120,
-                pc("ada", "Busy", "Busy - DND", PresenceReason::Computed)
+                presence_changed("ada", "Busy", "Busy - DND", PresenceReason::Computed)
             ),
         ]
     );
@@ -804,7 +730,12 @@ fn p5_agent_without_capacity_computes_busy_dnd() {
     let mut h = Harness::new(config_with(vec![agent_with_units("ada", 0)]));
     assert_eq!(
         h.input(0, sign_in("ada")),
-        vec![pc("ada", "Offline", "Busy - DND", PresenceReason::SignedIn)]
+        vec![presence_changed(
+            "ada",
+            "Offline",
+            "Busy - DND",
+            PresenceReason::SignedIn
+        )]
     );
 }
 
@@ -825,9 +756,9 @@ fn p6_missed_notification_penalty_ends_with_agent_reset() {
     assert_eq!(
         h.input(200, reset("ada")),
         vec![
-            pc("ada", "Inactive", "Available", PresenceReason::AgentReset),
-            alert(2, "ada", "c1", 320),
-            alert(3, "ada", "c2", 320),
+            presence_changed("ada", "Inactive", "Available", PresenceReason::AgentReset),
+            chat_alert(2, "ada", "c1", 320),
+            chat_alert(3, "ada", "c2", 320),
         ]
     );
     assert_eq!(
@@ -850,7 +781,7 @@ fn p6_reject_penalty_survives_accept_and_close_until_supervisor_reset() {
         vec![
             ended(2, "ada", "c2", NotificationEnd::Rejected),
             rerouted("c2", "ada", RerouteReason::Rejected),
-            pc("ada", "Busy", "Busy - DND", PresenceReason::Rejected),
+            presence_changed("ada", "Busy", "Busy - DND", PresenceReason::Rejected),
             dashboard_alert("ada", AlertKind::Rejected, "c2"),
         ]
     );
@@ -864,13 +795,13 @@ fn p6_reject_penalty_survives_accept_and_close_until_supervisor_reset() {
     assert_eq!(
         h.input(60, supervisor_reset("ada")),
         vec![
-            pc(
+            presence_changed(
                 "ada",
                 "Busy - DND",
                 "Available",
                 PresenceReason::SupervisorReset
             ),
-            alert(3, "ada", "c2", 180),
+            chat_alert(3, "ada", "c2", 180),
         ]
     );
 }
@@ -912,15 +843,20 @@ fn p6_reset_sets_presence_computed_at_that_moment() {
         vec![
             ended(2, "ada", "c2", NotificationEnd::Rejected),
             rerouted("c2", "ada", RerouteReason::Rejected),
-            pc("ada", "Busy", "Busy - DND", PresenceReason::Rejected),
+            presence_changed("ada", "Busy", "Busy - DND", PresenceReason::Rejected),
             dashboard_alert("ada", AlertKind::Rejected, "c2"),
-            alert(3, "bob", "c2", 124),
+            chat_alert(3, "bob", "c2", 124),
         ]
     );
     // ada holds c1, so the system computes Busy, not her earlier presence.
     assert_eq!(
         h.input(10, reset("ada")),
-        vec![pc("ada", "Busy - DND", "Busy", PresenceReason::AgentReset)]
+        vec![presence_changed(
+            "ada",
+            "Busy - DND",
+            "Busy",
+            PresenceReason::AgentReset
+        )]
     );
 }
 
@@ -933,10 +869,10 @@ fn p6_manual_change_ends_penalty() {
     h.input(0, chat("c1"));
     h.input(5, reject(1));
     assert_eq!(
-        h.input(10, set("ada", "Available")),
+        h.input(10, set_presence("ada", "Available")),
         vec![
-            pc("ada", "Busy - DND", "Available", PresenceReason::Manual),
-            alert(2, "ada", "c1", 130),
+            presence_changed("ada", "Busy - DND", "Available", PresenceReason::Manual),
+            chat_alert(2, "ada", "c1", 130),
         ]
     );
     assert_eq!(
@@ -961,7 +897,7 @@ fn p6_reset_without_penalty_is_refused() {
         h.try_input(1, supervisor_reset("ada")),
         Err(InputError::NoPenalty("ada".into()))
     );
-    h.input(2, set("ada", "Away"));
+    h.input(2, set_presence("ada", "Away"));
     assert_eq!(
         h.try_input(3, reset("ada")),
         Err(InputError::NoPenalty("ada".into()))
@@ -981,21 +917,21 @@ fn p7_default_allowed_presences_are_available_and_busy() {
     for agent in ["ada", "bob", "cy", "dee"] {
         h.input(0, sign_in(agent));
     }
-    h.input(1, set("ada", "Busy - DND"));
-    h.input(1, set("bob", "Away"));
-    h.input(1, set("cy", "Busy"));
+    h.input(1, set_presence("ada", "Busy - DND"));
+    h.input(1, set_presence("bob", "Away"));
+    h.input(1, set_presence("cy", "Busy"));
     // dee stays Available.
     assert_eq!(
         h.input(2, chat("c1")),
-        vec![queued("c1"), alert(1, "cy", "c1", 122)]
+        vec![queued("c1"), chat_alert(1, "cy", "c1", 122)]
     );
     assert_eq!(
         h.input(3, chat("c2")),
-        vec![queued("c2"), alert(2, "dee", "c2", 123)]
+        vec![queued("c2"), chat_alert(2, "dee", "c2", 123)]
     );
     assert_eq!(
         h.input(4, chat("c3")),
-        vec![queued("c3"), alert(3, "cy", "c3", 124)]
+        vec![queued("c3"), chat_alert(3, "cy", "c3", 124)]
     );
 }
 
@@ -1010,26 +946,31 @@ fn p7_workstream_allowed_presences_decide_eligibility() {
     assert_eq!(h.input(1, work("x1", "after-hours")), vec![queued("x1")]);
     // Lunch has base Away, which after-hours allows.
     assert_eq!(
-        h.input(2, set("ada", "Lunch")),
+        h.input(2, set_presence("ada", "Lunch")),
         vec![
-            pc("ada", "Available", "Lunch", PresenceReason::Manual),
-            alert(1, "ada", "x1", 122),
+            presence_changed("ada", "Available", "Lunch", PresenceReason::Manual),
+            chat_alert(1, "ada", "x1", 122),
         ]
     );
     assert_eq!(h.input(3, chat("c1")), vec![queued("c1")]);
     assert_eq!(
-        h.input(4, set("ada", "Heads down")),
-        vec![pc("ada", "Lunch", "Heads down", PresenceReason::Manual)]
+        h.input(4, set_presence("ada", "Heads down")),
+        vec![presence_changed(
+            "ada",
+            "Lunch",
+            "Heads down",
+            PresenceReason::Manual
+        )]
     );
     assert_eq!(
         h.input(5, work("x2", "after-hours")),
-        vec![queued("x2"), alert(2, "ada", "x2", 125)]
+        vec![queued("x2"), chat_alert(2, "ada", "x2", 125)]
     );
     assert_eq!(
-        h.input(6, set("ada", "Focus")),
+        h.input(6, set_presence("ada", "Focus")),
         vec![
-            pc("ada", "Heads down", "Focus", PresenceReason::Manual),
-            alert(3, "ada", "c1", 126),
+            presence_changed("ada", "Heads down", "Focus", PresenceReason::Manual),
+            chat_alert(3, "ada", "c1", 126),
         ]
     );
     assert_eq!(h.input(7, work("x3", "after-hours")), vec![queued("x3")]);
@@ -1045,7 +986,7 @@ fn p8_disconnect_sets_offline_and_offers_in_flight_become_unseen() {
     h.input(1, displayed(1));
     assert_eq!(
         h.input(10, disconnect("ada")),
-        vec![pc(
+        vec![presence_changed(
             "ada",
             "Available",
             "Offline",
@@ -1070,13 +1011,15 @@ fn p8_disconnect_sets_offline_and_offers_in_flight_become_unseen() {
             agent: "ada".into()
         }
     );
-    // Rerouted 8 minutes after the deadline.
-    assert_eq!(h.sb.poll_timeout(), Some(at(600)));
+    // Unseen work would be rerouted 8 minutes after the deadline (T3), but
+    // the reconnect grace runs out first, 150 s after the disconnect: Active
+    // work goes back to its queue (L1).
+    assert_eq!(h.sb.poll_timeout(), Some(at(160)));
     assert_eq!(
-        h.advance_to(600),
+        h.advance_to(160),
         vec![
-            (600, rerouted("c1", "ada", RerouteReason::Unseen)),
-            (600, alert(2, "bob", "c1", 720)),
+            (160, rerouted("c1", "ada", RerouteReason::Disconnected)),
+            (160, chat_alert(2, "bob", "c1", 280)),
         ]
     );
 }
@@ -1101,7 +1044,8 @@ fn p8_disconnect_makes_offers_unseen_even_without_display_acknowledgement() {
             (120, assigned("c2", "ada", true)),
         ]
     );
-    assert_eq!(h.sb.poll_timeout(), Some(at(600)));
+    // Next: the end of the reconnect grace, 150 s after the disconnect.
+    assert_eq!(h.sb.poll_timeout(), Some(at(160)));
 }
 
 #[test]
@@ -1131,7 +1075,7 @@ fn p8_disconnected_agent_gets_no_work() {
     h.input(1, disconnect("ada"));
     assert_eq!(h.input(2, chat("c1")), vec![queued("c1")]);
     assert_eq!(
-        h.try_input(3, set("ada", "Available")),
+        h.try_input(3, set_presence("ada", "Available")),
         Err(InputError::Disconnected("ada".into()))
     );
 }
@@ -1141,15 +1085,25 @@ fn p8_reconnect_within_grace_restores_previous_presence() {
     for chosen in ["Away", "Busy", "Busy - DND", "Lunch"] {
         let mut h = Harness::new(status_config(&["ada"]));
         h.input(0, sign_in("ada"));
-        h.input(5, set("ada", chosen));
+        h.input(5, set_presence("ada", chosen));
         assert_eq!(
             h.input(10, disconnect("ada")),
-            vec![pc("ada", chosen, "Offline", PresenceReason::Disconnected)]
+            vec![presence_changed(
+                "ada",
+                chosen,
+                "Offline",
+                PresenceReason::Disconnected
+            )]
         );
         // Exactly 150 s later is still within the grace.
         assert_eq!(
             h.input(160, reconnect("ada")),
-            vec![pc("ada", "Offline", chosen, PresenceReason::Reconnected)],
+            vec![presence_changed(
+                "ada",
+                "Offline",
+                chosen,
+                PresenceReason::Reconnected
+            )],
             "{chosen}"
         );
     }
@@ -1170,7 +1124,7 @@ fn p8_reconnect_within_grace_restores_penalty() {
     );
     assert_eq!(
         h.input(100, reconnect("ada")),
-        vec![pc(
+        vec![presence_changed(
             "ada",
             "Offline",
             "Busy - DND",
@@ -1180,8 +1134,8 @@ fn p8_reconnect_within_grace_restores_penalty() {
     assert_eq!(
         h.input(101, reset("ada")),
         vec![
-            pc("ada", "Busy - DND", "Available", PresenceReason::AgentReset),
-            alert(2, "ada", "c1", 221),
+            presence_changed("ada", "Busy - DND", "Available", PresenceReason::AgentReset),
+            chat_alert(2, "ada", "c1", 221),
         ]
     );
 }
@@ -1197,7 +1151,12 @@ fn p8_reconnect_within_grace_recomputes_a_computed_presence() {
     assert_eq!(h.presence("ada"), "Busy");
     assert_eq!(
         h.input(10, disconnect("ada")),
-        vec![pc("ada", "Busy", "Offline", PresenceReason::Disconnected)]
+        vec![presence_changed(
+            "ada",
+            "Busy",
+            "Offline",
+            PresenceReason::Disconnected
+        )]
     );
     h.input(20, end("c1"));
     assert_eq!(
@@ -1206,7 +1165,7 @@ fn p8_reconnect_within_grace_recomputes_a_computed_presence() {
     );
     assert_eq!(
         h.input(100, reconnect("ada")),
-        vec![pc(
+        vec![presence_changed(
             "ada",
             "Offline",
             "Available",
@@ -1219,11 +1178,11 @@ fn p8_reconnect_within_grace_recomputes_a_computed_presence() {
 fn p8_reconnect_after_grace_recomputes_as_at_sign_in() {
     let mut h = Harness::new(chat_config(&["ada"]));
     h.input(0, sign_in("ada"));
-    h.input(5, set("ada", "Away"));
+    h.input(5, set_presence("ada", "Away"));
     h.input(10, disconnect("ada"));
     assert_eq!(
         h.input(161, reconnect("ada")),
-        vec![pc(
+        vec![presence_changed(
             "ada",
             "Offline",
             "Available",
@@ -1233,11 +1192,16 @@ fn p8_reconnect_after_grace_recomputes_as_at_sign_in() {
     // A default Away is what sign-in keeps, so a late reconnect gives Away.
     let mut h = Harness::new(config_with(vec![agent_with_default("ada", "Away")]));
     h.input(0, sign_in("ada"));
-    h.input(5, set("ada", "Busy"));
+    h.input(5, set_presence("ada", "Busy"));
     h.input(10, disconnect("ada"));
     assert_eq!(
         h.input(500, reconnect("ada")),
-        vec![pc("ada", "Offline", "Away", PresenceReason::Reconnected)]
+        vec![presence_changed(
+            "ada",
+            "Offline",
+            "Away",
+            PresenceReason::Reconnected
+        )]
     );
 }
 
@@ -1248,17 +1212,22 @@ fn p8_reconnect_grace_is_configurable() {
     let mut h = Harness::new(config);
     h.input(0, sign_in("ada"));
     h.input(0, sign_in("bob"));
-    h.input(1, set("ada", "Away"));
-    h.input(1, set("bob", "Away"));
+    h.input(1, set_presence("ada", "Away"));
+    h.input(1, set_presence("bob", "Away"));
     h.input(10, disconnect("ada"));
     h.input(10, disconnect("bob"));
     assert_eq!(
         h.input(40, reconnect("ada")),
-        vec![pc("ada", "Offline", "Away", PresenceReason::Reconnected)]
+        vec![presence_changed(
+            "ada",
+            "Offline",
+            "Away",
+            PresenceReason::Reconnected
+        )]
     );
     assert_eq!(
         h.input(41, reconnect("bob")),
-        vec![pc(
+        vec![presence_changed(
             "bob",
             "Offline",
             "Available",
@@ -1273,14 +1242,15 @@ fn p8_reconnect_grace_is_configurable() {
 fn p9_going_from_away_to_available_offers_waiting_work_at_once() {
     let mut h = Harness::new(chat_config(&["ada"]));
     h.input(0, sign_in("ada"));
-    h.input(1, set("ada", "Away"));
+    h.input(1, set_presence("ada", "Away"));
     assert_eq!(h.input(10, chat("c1")), vec![queued("c1")]);
-    assert_eq!(h.sb.poll_timeout(), None);
+    // Nothing is offered: the only deadline is the chat's Open auto-close (L2).
+    assert_eq!(h.sb.poll_timeout(), Some(at(10 + 20 * 60)));
     assert_eq!(
-        h.input(50, set("ada", "Available")),
+        h.input(50, set_presence("ada", "Available")),
         vec![
-            pc("ada", "Away", "Available", PresenceReason::Manual),
-            alert(1, "ada", "c1", 170),
+            presence_changed("ada", "Away", "Available", PresenceReason::Manual),
+            chat_alert(1, "ada", "c1", 170),
         ]
     );
 }
@@ -1294,17 +1264,17 @@ fn p9_reconnect_and_busy_choice_start_a_cycle() {
     assert_eq!(
         h.input(30, reconnect("ada")),
         vec![
-            pc("ada", "Offline", "Available", PresenceReason::Reconnected),
-            alert(1, "ada", "c1", 150),
+            presence_changed("ada", "Offline", "Available", PresenceReason::Reconnected),
+            chat_alert(1, "ada", "c1", 150),
         ]
     );
-    h.input(31, set("ada", "Busy - DND"));
+    h.input(31, set_presence("ada", "Busy - DND"));
     h.input(32, chat("c2"));
     assert_eq!(
-        h.input(40, set("ada", "Busy")),
+        h.input(40, set_presence("ada", "Busy")),
         vec![
-            pc("ada", "Busy - DND", "Busy", PresenceReason::Manual),
-            alert(2, "ada", "c2", 160),
+            presence_changed("ada", "Busy - DND", "Busy", PresenceReason::Manual),
+            chat_alert(2, "ada", "c2", 160),
         ]
     );
 }

@@ -8,122 +8,8 @@ use switchboard::*;
 
 // ---------------------------------------------------------------- helpers
 
-fn n(id: u64) -> NotificationId {
-    NotificationId(id)
-}
-
-/// The Notify the built-in unauthenticated chat template renders for an
-/// item of queue `q`.
-fn alert(id: u64, agent: &str, item: &str, deadline: i64) -> Output {
-    Output::Notify(Notification {
-        id: n(id),
-        agent: agent.into(),
-        item: item.into(),
-        kind: NotificationKind::Alert,
-        scenario: Scenario::IncomingUnauthenticated,
-        template: "Chat - incoming unauthenticated - default".into(),
-        title: "Incoming Chat conversation".into(),
-        fields: vec![
-            RenderedField {
-                header: "Language".into(),
-                value: String::new(),
-            },
-            RenderedField {
-                header: "Queue".into(),
-                value: "q".into(),
-            },
-        ],
-        unresolved: vec!["visitorLanguage".into()],
-        accept_label: "Accept".into(),
-        reject_label: Some("Reject".into()),
-        deadline: at(deadline),
-        show_countdown: true,
-        icon: DEFAULT_ICON.into(),
-        desktop: None,
-    })
-}
-
-fn pc(agent: &str, from: &str, to: &str, why: PresenceReason) -> Output {
-    Output::PresenceChanged {
-        agent: agent.into(),
-        from: PresenceId::new(from),
-        to: PresenceId::new(to),
-        why,
-    }
-}
-
-fn ended(id: u64, agent: &str, item: &str, how: NotificationEnd) -> Output {
-    Output::NotificationEnded {
-        notification: n(id),
-        agent: agent.into(),
-        item: item.into(),
-        how,
-    }
-}
-
-fn assigned(item: &str, agent: &str) -> Output {
-    Output::WorkAssigned {
-        item: item.into(),
-        agent: agent.into(),
-        unseen: false,
-    }
-}
-
-fn opened(agent: &str, session: u64, item: Option<&str>) -> Output {
-    Output::SessionOpened {
-        agent: agent.into(),
-        session: SessionId(session),
-        item: item.map(WorkItemId::new),
-    }
-}
-
-fn session_closed(agent: &str, session: u64, item: Option<&str>) -> Output {
-    Output::SessionClosed {
-        agent: agent.into(),
-        session: SessionId(session),
-        item: item.map(WorkItemId::new),
-    }
-}
-
-fn rerouted(item: &str, from: &str, reason: RerouteReason) -> Output {
-    Output::Rerouted {
-        item: item.into(),
-        from: from.into(),
-        reason,
-    }
-}
-
-fn queued(item: &str) -> Output {
-    Output::WorkQueued {
-        item: item.into(),
-        queue: "q".into(),
-    }
-}
-
 fn max_sessions(agent: &str, item: &str) -> Output {
-    Output::Alert {
-        agent: agent.into(),
-        kind: AlertKind::MaxSessions,
-        item: item.into(),
-    }
-}
-
-fn accept(id: u64) -> Input {
-    Input::Accept {
-        notification: n(id),
-    }
-}
-
-fn reject(id: u64) -> Input {
-    Input::Reject {
-        notification: n(id),
-    }
-}
-
-fn displayed(id: u64) -> Input {
-    Input::NotificationDisplayed {
-        notification: n(id),
-    }
+    dashboard_alert(agent, AlertKind::MaxSessions, item)
 }
 
 fn open_own(agent: &str) -> Input {
@@ -139,20 +25,6 @@ fn close_own(agent: &str, session: u64) -> Input {
     }
 }
 
-fn reset(agent: &str) -> Input {
-    Input::ResetPresence {
-        agent: agent.into(),
-    }
-}
-
-fn end(item: &str) -> Input {
-    Input::ConversationEnded { item: item.into() }
-}
-
-fn close(item: &str) -> Input {
-    Input::ConversationClosed { item: item.into() }
-}
-
 fn slots(h: &Harness, agent: &str) -> u32 {
     h.sb.agent_status(&agent.into())
         .expect("known agent")
@@ -164,7 +36,7 @@ fn open_own_sessions(h: &mut Harness, secs: i64, agent: &str, first: u64, count:
     for session in first..first + count {
         assert_eq!(
             h.input(secs, open_own(agent)),
-            vec![opened(agent, session, None)]
+            vec![session_opened(agent, session, None)]
         );
     }
 }
@@ -186,9 +58,9 @@ fn s1_accepting_work_opens_a_session() {
         h.input(2, accept(1)),
         vec![
             ended(1, "ada", "c1", NotificationEnd::Accepted),
-            assigned("c1", "ada"),
-            opened("ada", 1, Some("c1")),
-            pc("ada", "Available", "Busy", PresenceReason::Computed),
+            assigned("c1", "ada", false),
+            session_opened("ada", 1, "c1"),
+            presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
         ]
     );
     assert_eq!(slots(&h, "ada"), 1);
@@ -211,7 +83,10 @@ fn s1_at_most_ten_sessions_and_the_eleventh_is_refused() {
         vec![session_closed("ada", 3, None)]
     );
     assert_eq!(slots(&h, "ada"), 9);
-    assert_eq!(h.input(4, open_own("ada")), vec![opened("ada", 11, None)]);
+    assert_eq!(
+        h.input(4, open_own("ada")),
+        vec![session_opened("ada", 11, None)]
+    );
     assert_eq!(
         h.try_input(5, open_own("ada")),
         Err(InputError::SessionLimitReached("ada".into()))
@@ -244,11 +119,14 @@ fn s1_work_sessions_and_own_sessions_count_together() {
                 item: "c1".into(),
                 reason: CloseReason::Closed,
             },
-            session_closed("ada", 1, Some("c1")),
-            pc("ada", "Busy", "Available", PresenceReason::Computed),
+            session_closed("ada", 1, "c1"),
+            presence_changed("ada", "Busy", "Available", PresenceReason::Computed),
         ]
     );
-    assert_eq!(h.input(8, open_own("ada")), vec![opened("ada", 4, None)]);
+    assert_eq!(
+        h.input(8, open_own("ada")),
+        vec![session_opened("ada", 4, None)]
+    );
     assert_eq!(slots(&h, "ada"), 3);
 }
 
@@ -294,11 +172,14 @@ fn s1_pending_offer_reserves_a_session_slot() {
         vec![
             ended(1, "ada", "c1", NotificationEnd::Rejected),
             rerouted("c1", "ada", RerouteReason::Rejected),
-            alert(2, "bob", "c1", 125),
+            chat_alert(2, "bob", "c1", 125),
         ]
     );
     assert_eq!(slots(&h, "ada"), 1);
-    assert_eq!(h.input(6, open_own("ada")), vec![opened("ada", 2, None)]);
+    assert_eq!(
+        h.input(6, open_own("ada")),
+        vec![session_opened("ada", 2, None)]
+    );
 }
 
 #[test]
@@ -314,11 +195,14 @@ fn s1_expired_offer_gives_its_slot_back() {
         vec![
             (120, ended(1, "ada", "c1", NotificationEnd::Expired)),
             (120, rerouted("c1", "ada", RerouteReason::Expired)),
-            (120, alert(2, "bob", "c1", 240)),
+            (120, chat_alert(2, "bob", "c1", 240)),
         ]
     );
     assert_eq!(slots(&h, "ada"), 0);
-    assert_eq!(h.input(121, open_own("ada")), vec![opened("ada", 1, None)]);
+    assert_eq!(
+        h.input(121, open_own("ada")),
+        vec![session_opened("ada", 1, None)]
+    );
 }
 
 #[test]
@@ -360,14 +244,14 @@ fn s2_work_reaching_agent_at_limit_is_rerouted_with_alert_and_busy_dnd() {
         vec![
             queued("c1"),
             rerouted("c1", "ada", RerouteReason::SessionLimit),
-            pc(
+            presence_changed(
                 "ada",
                 "Available",
                 "Busy - DND",
                 PresenceReason::SessionLimit
             ),
             max_sessions("ada", "c1"),
-            alert(1, "bob", "c1", 140),
+            chat_alert(1, "bob", "c1", 140),
         ]
     );
     assert_eq!(
@@ -389,7 +273,7 @@ fn s2_pending_offer_counts_toward_the_limit() {
     open_own_sessions(&mut h, 1, "ada", 1, 9);
     assert_eq!(
         h.input(10, chat("c1")),
-        vec![queued("c1"), alert(1, "ada", "c1", 130)]
+        vec![queued("c1"), chat_alert(1, "ada", "c1", 130)]
     );
     h.input(11, sign_in("bob"));
     // bob has more free units, so ada gets c2 only while bob is Away.
@@ -405,7 +289,7 @@ fn s2_pending_offer_counts_toward_the_limit() {
         vec![
             queued("c2"),
             rerouted("c2", "ada", RerouteReason::SessionLimit),
-            pc(
+            presence_changed(
                 "ada",
                 "Available",
                 "Busy - DND",
@@ -435,11 +319,11 @@ fn s2_session_limit_penalty_lasts_until_reset() {
     assert_eq!(h.presence("ada"), "Busy - DND");
     assert_eq!(
         h.input(31, chat("c2")),
-        vec![queued("c2"), alert(2, "bob", "c2", 151)]
+        vec![queued("c2"), chat_alert(2, "bob", "c2", 151)]
     );
     assert_eq!(
         h.input(40, reset("ada")),
-        vec![pc(
+        vec![presence_changed(
             "ada",
             "Busy - DND",
             "Available",
@@ -449,7 +333,7 @@ fn s2_session_limit_penalty_lasts_until_reset() {
     // Below the limit again, ada (most free units) gets the next item.
     assert_eq!(
         h.input(41, chat("c3")),
-        vec![queued("c3"), alert(3, "ada", "c3", 161)]
+        vec![queued("c3"), chat_alert(3, "ada", "c3", 161)]
     );
 }
 
@@ -464,7 +348,7 @@ fn s2_work_waits_when_the_only_agent_is_at_limit() {
         vec![
             queued("c2"),
             rerouted("c2", "ada", RerouteReason::SessionLimit),
-            pc("ada", "Busy", "Busy - DND", PresenceReason::SessionLimit),
+            presence_changed("ada", "Busy", "Busy - DND", PresenceReason::SessionLimit),
             max_sessions("ada", "c2"),
         ]
     );
@@ -476,7 +360,12 @@ fn s2_work_waits_when_the_only_agent_is_at_limit() {
     // passes ada by (no second alert) until one of her slots frees.
     assert_eq!(
         h.input(20, reset("ada")),
-        vec![pc("ada", "Busy - DND", "Busy", PresenceReason::AgentReset)]
+        vec![presence_changed(
+            "ada",
+            "Busy - DND",
+            "Busy",
+            PresenceReason::AgentReset
+        )]
     );
     assert_eq!(h.input(30, end("c1")).len(), 1, "wrap-up keeps the session");
     assert_eq!(
@@ -486,13 +375,9 @@ fn s2_work_waits_when_the_only_agent_is_at_limit() {
                 item: "c1".into(),
                 reason: CloseReason::Closed
             },
-            Output::SessionClosed {
-                agent: "ada".into(),
-                session: SessionId(1),
-                item: Some("c1".into())
-            },
-            pc("ada", "Busy", "Available", PresenceReason::Computed),
-            alert(2, "ada", "c2", 151),
+            session_closed("ada", 1, "c1"),
+            presence_changed("ada", "Busy", "Available", PresenceReason::Computed),
+            chat_alert(2, "ada", "c2", 151),
         ]
     );
 }
@@ -510,7 +395,7 @@ fn s2_embedded_agent_gets_no_alert_and_keeps_presence() {
         vec![
             queued("c1"),
             rerouted("c1", "ada", RerouteReason::SessionLimit),
-            alert(1, "bob", "c1", 140),
+            chat_alert(1, "bob", "c1", 140),
         ]
     );
     assert_eq!(h.presence("ada"), "Available");
@@ -535,24 +420,20 @@ fn s2_agent_turned_away_is_passed_by_until_a_slot_frees() {
         vec![
             queued("c1"),
             rerouted("c1", "ada", RerouteReason::SessionLimit),
-            alert(1, "bob", "c1", 140),
+            chat_alert(1, "bob", "c1", 140),
         ]
     );
     assert_eq!(
         h.input(21, chat("c2")),
-        vec![queued("c2"), alert(2, "bob", "c2", 141)]
+        vec![queued("c2"), chat_alert(2, "bob", "c2", 141)]
     );
     // A freed slot ends the pass-by: the next item reaches ada again.
     assert_eq!(
         h.input(30, close_own("ada", 1)),
-        vec![Output::SessionClosed {
-            agent: "ada".into(),
-            session: SessionId(1),
-            item: None
-        }]
+        vec![session_closed("ada", 1, None)]
     );
     assert_eq!(
         h.input(31, chat("c3")),
-        vec![queued("c3"), alert(3, "ada", "c3", 151)]
+        vec![queued("c3"), chat_alert(3, "ada", "c3", 151)]
     );
 }

@@ -10,119 +10,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use switchboard::{
     Agent, AgentId, AlertKind, BaseStatus, Case, Channel, Config, DEFAULT_ICON, Input, InputError,
     Notification, NotificationEnd, NotificationId, NotificationKind, Output, PresenceReason, Queue,
-    RenderedField, RerouteReason, Scenario, SessionId, Template, WorkItem, WorkItemId,
-    WorkLocation, Workstream, presences,
+    RenderedField, RerouteReason, Scenario, Template, WorkItem, WorkItemId, WorkLocation,
+    Workstream, presences,
 };
 
 // ---------------------------------------------------------------------------
 // Expected outputs
 // ---------------------------------------------------------------------------
-
-const CHAT_TEMPLATE: &str = "Chat - incoming unauthenticated - default";
-
-fn nid(id: u64) -> NotificationId {
-    NotificationId(id)
-}
-
-/// The Alert the built-in unauthenticated chat template renders for `item` in queue `q`.
-fn chat_alert(id: u64, agent: &str, item: &str, deadline: i64) -> Notification {
-    Notification {
-        id: nid(id),
-        agent: agent.into(),
-        item: item.into(),
-        kind: NotificationKind::Alert,
-        scenario: Scenario::IncomingUnauthenticated,
-        template: CHAT_TEMPLATE.into(),
-        title: "Incoming Chat conversation".into(),
-        fields: vec![
-            RenderedField {
-                header: "Language".into(),
-                value: String::new(),
-            },
-            RenderedField {
-                header: "Queue".into(),
-                value: "q".into(),
-            },
-        ],
-        unresolved: vec!["visitorLanguage".into()],
-        accept_label: "Accept".into(),
-        reject_label: Some("Reject".into()),
-        deadline: at(deadline),
-        show_countdown: true,
-        icon: DEFAULT_ICON.into(),
-        desktop: None,
-    }
-}
-
-fn notify(id: u64, agent: &str, item: &str, deadline: i64) -> Output {
-    Output::Notify(chat_alert(id, agent, item, deadline))
-}
-
-fn ended(id: u64, agent: &str, item: &str, how: NotificationEnd) -> Output {
-    Output::NotificationEnded {
-        notification: nid(id),
-        agent: agent.into(),
-        item: item.into(),
-        how,
-    }
-}
-
-fn rerouted(item: &str, from: &str, reason: RerouteReason) -> Output {
-    Output::Rerouted {
-        item: item.into(),
-        from: from.into(),
-        reason,
-    }
-}
-
-fn presence_changed(agent: &str, from: &str, to: &str, why: PresenceReason) -> Output {
-    Output::PresenceChanged {
-        agent: agent.into(),
-        from: from.into(),
-        to: to.into(),
-        why,
-    }
-}
-
-fn penalty_alert(agent: &str, kind: AlertKind, item: &str) -> Output {
-    Output::Alert {
-        agent: agent.into(),
-        kind,
-        item: item.into(),
-    }
-}
-
-fn assigned(item: &str, agent: &str, unseen: bool) -> Output {
-    Output::WorkAssigned {
-        item: item.into(),
-        agent: agent.into(),
-        unseen,
-    }
-}
-
-fn session_opened(agent: &str, session: u64, item: &str) -> Output {
-    Output::SessionOpened {
-        agent: agent.into(),
-        session: SessionId(session),
-        item: Some(item.into()),
-    }
-}
-
-fn queued(item: &str) -> Output {
-    Output::WorkQueued {
-        item: item.into(),
-        queue: "q".into(),
-    }
-}
-
-fn signed_in(agent: &str) -> Output {
-    presence_changed(
-        agent,
-        presences::OFFLINE,
-        presences::AVAILABLE,
-        PresenceReason::SignedIn,
-    )
-}
 
 /// Every output stamped with the same second, as `advance_to` reports them.
 fn at_secs(secs: i64, outputs: Vec<Output>) -> Vec<(i64, Output)> {
@@ -130,31 +24,8 @@ fn at_secs(secs: i64, outputs: Vec<Output>) -> Vec<(i64, Output)> {
 }
 
 fn display(h: &mut Harness, secs: i64, id: u64) {
-    let out = h.input(
-        secs,
-        Input::NotificationDisplayed {
-            notification: nid(id),
-        },
-    );
+    let out = h.input(secs, displayed(id));
     assert_eq!(out, vec![], "displaying an offer outputs nothing");
-}
-
-fn accept(id: u64) -> Input {
-    Input::Accept {
-        notification: nid(id),
-    }
-}
-
-fn reject(id: u64) -> Input {
-    Input::Reject {
-        notification: nid(id),
-    }
-}
-
-fn open(id: u64) -> Input {
-    Input::Open {
-        notification: nid(id),
-    }
 }
 
 fn open_work(item: &str) -> Input {
@@ -204,7 +75,7 @@ fn auto_toast(id: u64, agent: &str, item: &str, deadline: i64) -> Notification {
         unresolved: vec![],
         accept_label: "Open".into(),
         reject_label: None,
-        ..chat_alert(id, agent, item, deadline)
+        ..chat_notification(id, agent, item, deadline)
     }
 }
 
@@ -247,7 +118,7 @@ fn t1_seen_alert_expires_exactly_at_the_default_deadline_and_returns_to_queue() 
     assert_eq!(h.input(0, sign_in("ada")), vec![signed_in("ada")]);
     assert_eq!(
         h.input(0, chat("c1")),
-        vec![queued("c1"), notify(1, "ada", "c1", 120)]
+        vec![queued("c1"), chat_alert(1, "ada", "c1", 120)]
     );
     assert_eq!(
         load(&h, "ada"),
@@ -262,7 +133,7 @@ fn t1_seen_alert_expires_exactly_at_the_default_deadline_and_returns_to_queue() 
         h.location("c1"),
         WorkLocation::Offered {
             agent: "ada".into(),
-            notification: nid(1)
+            notification: n(1)
         }
     );
     // At 120 s exactly: expired, back in the queue, and (only agent, one
@@ -274,7 +145,7 @@ fn t1_seen_alert_expires_exactly_at_the_default_deadline_and_returns_to_queue() 
             vec![
                 ended(1, "ada", "c1", NotificationEnd::Expired),
                 rerouted("c1", "ada", RerouteReason::Expired),
-                notify(2, "ada", "c1", 240),
+                chat_alert(2, "ada", "c1", 240),
             ]
         )
     );
@@ -297,7 +168,7 @@ fn t1_custom_timeout_expires_at_its_own_deadline() {
         title: "Chat".into(),
         fields: vec![],
         unresolved: vec![],
-        ..chat_alert(id, "ada", "c1", deadline)
+        ..chat_notification(id, "ada", "c1", deadline)
     };
     assert_eq!(
         h.input(7, chat("c1")),
@@ -328,7 +199,7 @@ fn t1_expired_work_keeps_its_place_priority_then_arrival() {
     h.input(0, sign_in("ada"));
     assert_eq!(
         h.input(0, chat("c1")),
-        vec![queued("c1"), notify(1, "ada", "c1", 120)]
+        vec![queued("c1"), chat_alert(1, "ada", "c1", 120)]
     );
     assert_eq!(h.input(10, chat("c2")), vec![queued("c2")]);
     assert_eq!(h.input(20, chat("c3")), vec![queued("c3")]);
@@ -343,7 +214,7 @@ fn t1_expired_work_keeps_its_place_priority_then_arrival() {
             vec![
                 ended(1, "ada", "c1", NotificationEnd::Expired),
                 rerouted("c1", "ada", RerouteReason::Expired),
-                notify(2, "ada", "c1", 240),
+                chat_alert(2, "ada", "c1", 240),
             ]
         )
     );
@@ -364,7 +235,7 @@ fn t1_expired_work_keeps_its_place_priority_then_arrival() {
             vec![
                 ended(2, "ada", "c1", NotificationEnd::Expired),
                 rerouted("c1", "ada", RerouteReason::Expired),
-                notify(3, "ada", "c4", 360),
+                chat_alert(3, "ada", "c4", 360),
             ]
         )
     );
@@ -385,7 +256,7 @@ fn t1_expired_work_keeps_its_place_priority_then_arrival() {
     // The next free agent gets c1 (arrival 0), not c2 (arrival 10) or c3.
     assert_eq!(
         h.input(260, sign_in("bob")),
-        vec![signed_in("bob"), notify(4, "bob", "c1", 380)]
+        vec![signed_in("bob"), chat_alert(4, "bob", "c1", 380)]
     );
     assert_eq!(h.location("c2"), waiting_in_q());
     assert_eq!(h.location("c3"), waiting_in_q());
@@ -393,15 +264,16 @@ fn t1_expired_work_keeps_its_place_priority_then_arrival() {
 
 #[test]
 fn t1_expiry_counts_as_a_decline() {
+    // The offers run past the chat's 20-minute Open auto-close (L2): off here.
     // Two agents, every offer seen and left to expire: the fewer-declines
     // agent gets it next (T6), and after three expiries each (the default
     // `declines_allowed`) nobody is offered it again.
-    let mut h = Harness::new(chat_config(&["ada", "bob"]));
+    let mut h = Harness::new(without_auto_close(chat_config(&["ada", "bob"])));
     h.input(0, sign_in("ada"));
     h.input(0, sign_in("bob"));
     assert_eq!(
         h.input(0, chat("c1")),
-        vec![queued("c1"), notify(1, "ada", "c1", 120)]
+        vec![queued("c1"), chat_alert(1, "ada", "c1", 120)]
     );
     // Who gets each next offer: ada 1 decline -> bob (0); 1/1 tie -> ada
     // (earlier last offer); 2/1 -> bob; 2/2 -> ada; 3/2 -> bob; 3/3 -> nobody.
@@ -416,7 +288,7 @@ fn t1_expiry_counts_as_a_decline() {
                 vec![
                     ended(id, holder, "c1", NotificationEnd::Expired),
                     rerouted("c1", holder, RerouteReason::Expired),
-                    notify(id + 1, to, "c1", deadline + 120),
+                    chat_alert(id + 1, to, "c1", deadline + 120),
                 ]
             ),
             "expiry of notification {id}"
@@ -467,7 +339,7 @@ fn t2_missed_notification_sets_inactive_with_alert_until_reset() {
                     presences::INACTIVE,
                     PresenceReason::MissedNotification
                 ),
-                penalty_alert("ada", AlertKind::MissedNotification, "c1"),
+                dashboard_alert("ada", AlertKind::MissedNotification, "c1"),
             ]
         )
     );
@@ -481,12 +353,7 @@ fn t2_missed_notification_sets_inactive_with_alert_until_reset() {
     // A reset sets the presence the system computes (P6), and routing
     // resumes at once.
     assert_eq!(
-        h.input(
-            1_000,
-            Input::ResetPresence {
-                agent: "ada".into()
-            }
-        ),
+        h.input(1_000, reset("ada")),
         vec![
             presence_changed(
                 "ada",
@@ -494,8 +361,8 @@ fn t2_missed_notification_sets_inactive_with_alert_until_reset() {
                 presences::AVAILABLE,
                 PresenceReason::AgentReset
             ),
-            notify(2, "ada", "c1", 1_120),
-            notify(3, "ada", "c2", 1_120),
+            chat_alert(2, "ada", "c1", 1_120),
+            chat_alert(3, "ada", "c2", 1_120),
         ]
     );
 }
@@ -511,7 +378,7 @@ fn t2_supervisor_reset_sets_presence_computed_at_that_moment() {
     assert_eq!(h.presence("ada"), presences::BUSY);
     assert_eq!(
         h.input(2, chat("c2")),
-        vec![queued("c2"), notify(2, "ada", "c2", 122)]
+        vec![queued("c2"), chat_alert(2, "ada", "c2", 122)]
     );
     display(&mut h, 3, 2);
     assert_eq!(
@@ -527,7 +394,7 @@ fn t2_supervisor_reset_sets_presence_computed_at_that_moment() {
                     presences::INACTIVE,
                     PresenceReason::MissedNotification
                 ),
-                penalty_alert("ada", AlertKind::MissedNotification, "c2"),
+                dashboard_alert("ada", AlertKind::MissedNotification, "c2"),
             ]
         )
     );
@@ -546,16 +413,11 @@ fn t2_supervisor_reset_sets_presence_computed_at_that_moment() {
                 presences::BUSY,
                 PresenceReason::SupervisorReset
             ),
-            notify(3, "ada", "c2", 320),
+            chat_alert(3, "ada", "c2", 320),
         ]
     );
     assert_eq!(
-        h.try_input(
-            201,
-            Input::ResetPresence {
-                agent: "ada".into()
-            }
-        ),
+        h.try_input(201, reset("ada")),
         Err(InputError::NoPenalty("ada".into()))
     );
 }
@@ -571,25 +433,13 @@ fn t2_manual_presence_change_ends_the_missed_penalty() {
     h.advance_to(120);
     assert_eq!(h.presence("ada"), presences::INACTIVE);
     assert_eq!(
-        h.try_input(
-            130,
-            Input::SetPresence {
-                agent: "ada".into(),
-                presence: presences::INACTIVE.into()
-            }
-        ),
+        h.try_input(130, set_presence("ada", presences::INACTIVE)),
         Err(InputError::PresenceNotSelectable(
             presences::INACTIVE.into()
         ))
     );
     assert_eq!(
-        h.input(
-            140,
-            Input::SetPresence {
-                agent: "ada".into(),
-                presence: presences::AVAILABLE.into()
-            }
-        ),
+        h.input(140, set_presence("ada", presences::AVAILABLE)),
         vec![
             presence_changed(
                 "ada",
@@ -597,7 +447,7 @@ fn t2_manual_presence_change_ends_the_missed_penalty() {
                 presences::AVAILABLE,
                 PresenceReason::Manual
             ),
-            notify(2, "ada", "c1", 260),
+            chat_alert(2, "ada", "c1", 260),
         ]
     );
 }
@@ -619,18 +469,13 @@ fn t2_missed_rule_has_no_effect_when_away_is_allowed() {
             vec![
                 ended(1, "ada", "c1", NotificationEnd::Expired),
                 rerouted("c1", "ada", RerouteReason::Expired),
-                notify(2, "ada", "c1", 240),
+                chat_alert(2, "ada", "c1", 240),
             ]
         )
     );
     assert_eq!(h.presence("ada"), presences::AVAILABLE);
     assert_eq!(
-        h.try_input(
-            130,
-            Input::ResetPresence {
-                agent: "ada".into()
-            }
-        ),
+        h.try_input(130, reset("ada")),
         Err(InputError::NoPenalty("ada".into()))
     );
 }
@@ -655,7 +500,7 @@ fn t2_inactive_agent_still_takes_work_whose_workstream_allows_away() {
     assert_eq!(h.input(130, chat("c2")), vec![queued("c2")]);
     assert_eq!(
         h.input(140, Input::WorkArrived(WorkItem::new("r1", "relaxed", "q"))),
-        vec![queued("r1"), notify(2, "ada", "r1", 260)]
+        vec![queued("r1"), chat_alert(2, "ada", "r1", 260)]
     );
     assert_eq!(h.presence("ada"), presences::INACTIVE);
 }
@@ -674,7 +519,7 @@ fn t2_missed_notification_rule_is_off_by_default() {
             vec![
                 ended(1, "ada", "c1", NotificationEnd::Expired),
                 rerouted("c1", "ada", RerouteReason::Expired),
-                notify(2, "ada", "c1", 240),
+                chat_alert(2, "ada", "c1", 240),
             ]
         )
     );
@@ -691,7 +536,7 @@ fn unseen_at_deadline(cfg: Config) -> Harness {
     h.input(0, sign_in("ada"));
     assert_eq!(
         h.input(0, chat("c1")),
-        vec![queued("c1"), notify(1, "ada", "c1", 120)]
+        vec![queued("c1"), chat_alert(1, "ada", "c1", 120)]
     );
     assert_eq!(h.advance_to(119), vec![]);
     assert_eq!(
@@ -745,7 +590,7 @@ fn t3_unseen_notification_rerouted_eight_minutes_after_timeout() {
                     presences::AVAILABLE,
                     PresenceReason::Computed
                 ),
-                notify(2, "bob", "c1", 720),
+                chat_alert(2, "bob", "c1", 720),
             ]
         )
     );
@@ -771,7 +616,7 @@ fn t3_opening_unseen_work_before_the_reroute_keeps_it() {
     // The ended notification cannot be answered any more (T9).
     assert_eq!(
         h.try_input(10_001, accept(1)),
-        Err(InputError::NotificationClosed(nid(1)))
+        Err(InputError::NotificationClosed(n(1)))
     );
 }
 
@@ -797,7 +642,7 @@ fn t3_opening_at_the_reroute_time_is_too_late() {
                     presences::AVAILABLE,
                     PresenceReason::Computed
                 ),
-                notify(2, "ada", "c1", 720),
+                chat_alert(2, "ada", "c1", 720),
             ]
         )
     );
@@ -809,13 +654,8 @@ fn t3_display_acknowledged_at_the_deadline_is_too_late() {
     h.input(0, sign_in("ada"));
     h.input(0, chat("c1"));
     assert_eq!(
-        h.sb.handle(
-            at(120),
-            Input::NotificationDisplayed {
-                notification: nid(1)
-            }
-        ),
-        Err(InputError::NotificationClosed(nid(1)))
+        h.sb.handle(at(120), displayed(1)),
+        Err(InputError::NotificationClosed(n(1)))
     );
     assert_eq!(
         h.advance_to(120),
@@ -869,13 +709,15 @@ fn t3_lost_connection_makes_a_displayed_offer_unseen() {
     );
     assert_eq!(h.location("c1"), assigned_to("ada"));
     assert_eq!(load(&h, "ada"), (10, 0, 1));
-    assert_eq!(next_deadline(&h), Some(600));
+    // First the end of the reconnect grace (P8, L1), then the unseen reroute.
+    assert_eq!(next_deadline(&h), Some(160));
     h.input(
         130,
         Input::ClientReconnected {
             agent: "ada".into(),
         },
     );
+    assert_eq!(next_deadline(&h), Some(600));
     assert_eq!(
         h.input(200, open_work("c1")),
         vec![session_opened("ada", 1, "c1")]
@@ -903,7 +745,7 @@ fn t3_unseen_reroute_delay_is_configurable() {
                     presences::AVAILABLE,
                     PresenceReason::Computed
                 ),
-                notify(2, "ada", "c1", 300),
+                chat_alert(2, "ada", "c1", 300),
             ]
         )
     );
@@ -914,7 +756,7 @@ fn t3_without_display_acknowledgement_every_offer_counts_as_seen() {
     let mut cfg = chat_config(&["ada"]);
     cfg.org.display_acknowledgement = false;
     cfg.org.missed_notification_rule = true;
-    let mut h = Harness::new(cfg);
+    let mut h = Harness::new(without_auto_close(cfg));
     h.input(0, sign_in("ada"));
     h.input(0, chat("c1"));
     // Never displayed, yet it expires as a seen Alert would (T1, T2).
@@ -931,7 +773,7 @@ fn t3_without_display_acknowledgement_every_offer_counts_as_seen() {
                     presences::INACTIVE,
                     PresenceReason::MissedNotification
                 ),
-                penalty_alert("ada", AlertKind::MissedNotification, "c1"),
+                dashboard_alert("ada", AlertKind::MissedNotification, "c1"),
             ]
         )
     );
@@ -952,7 +794,7 @@ fn t4_reject_returns_work_to_its_queue_and_counts_as_a_decline() {
     h.input(0, sign_in("bob"));
     assert_eq!(
         h.input(1, chat("c1")),
-        vec![queued("c1"), notify(1, "ada", "c1", 121)]
+        vec![queued("c1"), chat_alert(1, "ada", "c1", 121)]
     );
     // Rejected: back to the queue, and bob (no declines) gets it, not ada.
     assert_eq!(
@@ -960,7 +802,7 @@ fn t4_reject_returns_work_to_its_queue_and_counts_as_a_decline() {
         vec![
             ended(1, "ada", "c1", NotificationEnd::Rejected),
             rerouted("c1", "ada", RerouteReason::Rejected),
-            notify(2, "bob", "c1", 130),
+            chat_alert(2, "bob", "c1", 130),
         ]
     );
     assert_eq!(
@@ -976,7 +818,7 @@ fn t4_reject_returns_work_to_its_queue_and_counts_as_a_decline() {
         vec![
             ended(2, "bob", "c1", NotificationEnd::Rejected),
             rerouted("c1", "bob", RerouteReason::Rejected),
-            notify(3, "ada", "c1", 140),
+            chat_alert(3, "ada", "c1", 140),
         ]
     );
     assert_eq!(h.advance_to(121), vec![], "the first deadline is gone");
@@ -1001,23 +843,18 @@ fn t4_agent_reject_rule_sets_busy_dnd_and_raises_alert() {
                 presences::BUSY_DND,
                 PresenceReason::Rejected
             ),
-            penalty_alert("ada", AlertKind::Rejected, "c1"),
-            notify(2, "bob", "c1", 130),
+            dashboard_alert("ada", AlertKind::Rejected, "c1"),
+            chat_alert(2, "bob", "c1", 130),
         ]
     );
     // Chat does not allow Busy - DND: new chat goes to bob although ada has
     // more free capacity.
     assert_eq!(
         h.input(20, chat("c2")),
-        vec![queued("c2"), notify(3, "bob", "c2", 140)]
+        vec![queued("c2"), chat_alert(3, "bob", "c2", 140)]
     );
     assert_eq!(
-        h.input(
-            30,
-            Input::ResetPresence {
-                agent: "ada".into()
-            }
-        ),
+        h.input(30, reset("ada")),
         vec![presence_changed(
             "ada",
             presences::BUSY_DND,
@@ -1027,7 +864,7 @@ fn t4_agent_reject_rule_sets_busy_dnd_and_raises_alert() {
     );
     assert_eq!(
         h.input(40, chat("c3")),
-        vec![queued("c3"), notify(4, "ada", "c3", 160)]
+        vec![queued("c3"), chat_alert(4, "ada", "c3", 160)]
     );
 }
 
@@ -1052,14 +889,14 @@ fn t4_rejected_agent_keeps_getting_work_where_busy_dnd_is_allowed() {
                 presences::BUSY_DND,
                 PresenceReason::Rejected
             ),
-            penalty_alert("ada", AlertKind::Rejected, "c1"),
+            dashboard_alert("ada", AlertKind::Rejected, "c1"),
         ]
     );
     assert_eq!(h.location("c1"), waiting_in_q());
     // Work of a workstream allowing Busy - DND still reaches ada.
     assert_eq!(
         h.input(20, Input::WorkArrived(WorkItem::new("u1", "urgent", "q"))),
-        vec![queued("u1"), notify(2, "ada", "u1", 140)]
+        vec![queued("u1"), chat_alert(2, "ada", "u1", 140)]
     );
     // Rejecting it: a new alert, presence already Busy - DND, and (one
     // decline of three, nobody else) offered again at once.
@@ -1068,8 +905,8 @@ fn t4_rejected_agent_keeps_getting_work_where_busy_dnd_is_allowed() {
         vec![
             ended(2, "ada", "u1", NotificationEnd::Rejected),
             rerouted("u1", "ada", RerouteReason::Rejected),
-            penalty_alert("ada", AlertKind::Rejected, "u1"),
-            notify(3, "ada", "u1", 150),
+            dashboard_alert("ada", AlertKind::Rejected, "u1"),
+            chat_alert(3, "ada", "u1", 150),
         ]
     );
     assert_eq!(h.location("c1"), waiting_in_q());
@@ -1088,7 +925,7 @@ fn t5_rejecting_an_auto_assign_toast_is_refused() {
     assert_eq!(out[1], Output::Notify(auto_toast(1, "ada", "c1", 120)));
     assert_eq!(
         h.try_input(5, reject(1)),
-        Err(InputError::RejectNotAllowed(nid(1)))
+        Err(InputError::RejectNotAllowed(n(1)))
     );
     assert_eq!(h.location("c1"), assigned_to("ada"));
 }
@@ -1100,7 +937,7 @@ fn t5_rejecting_a_record_assignment_is_refused() {
     h.input(0, case_item("r1"));
     assert_eq!(
         h.try_input(5, reject(1)),
-        Err(InputError::RejectNotAllowed(nid(1)))
+        Err(InputError::RejectNotAllowed(n(1)))
     );
     assert_eq!(h.sb.work_location(&"r1".into()), Some(assigned_to("ada")));
 }
@@ -1118,7 +955,7 @@ fn t5_rejecting_an_alert_without_reject_button_is_refused() {
         fields: vec![],
         unresolved: vec![],
         reject_label: None,
-        ..chat_alert(1, "ada", "c1", 120)
+        ..chat_notification(1, "ada", "c1", 120)
     };
     assert_eq!(
         h.input(0, chat("c1")),
@@ -1127,7 +964,7 @@ fn t5_rejecting_an_alert_without_reject_button_is_refused() {
     display(&mut h, 1, 1);
     assert_eq!(
         h.try_input(5, reject(1)),
-        Err(InputError::RejectNotAllowed(nid(1)))
+        Err(InputError::RejectNotAllowed(n(1)))
     );
     // Still a live Alert: it can be accepted.
     assert_eq!(
@@ -1158,7 +995,7 @@ fn t6_decliner_reoffered_only_when_no_other_eligible_agent_has_fewer_declines() 
     }
     assert_eq!(
         h.input(1, chat("c1")),
-        vec![queued("c1"), notify(1, "ada", "c1", 121)]
+        vec![queued("c1"), chat_alert(1, "ada", "c1", 121)]
     );
     let rejected = |id: u64, by: &str, next: Option<(u64, &str, i64)>| {
         let mut v = vec![
@@ -1166,7 +1003,7 @@ fn t6_decliner_reoffered_only_when_no_other_eligible_agent_has_fewer_declines() 
             rerouted("c1", by, RerouteReason::Rejected),
         ];
         if let Some((nid, to, deadline)) = next {
-            v.push(notify(nid, to, "c1", deadline));
+            v.push(chat_alert(nid, to, "c1", deadline));
         }
         v
     };
@@ -1184,13 +1021,7 @@ fn t6_decliner_reoffered_only_when_no_other_eligible_agent_has_fewer_declines() 
         rejected(3, "cy", Some((4, "ada", 124)))
     );
     // cy (1 decline) goes Away, so is not eligible.
-    h.input(
-        5,
-        Input::SetPresence {
-            agent: "cy".into(),
-            presence: presences::AWAY.into(),
-        },
-    );
+    h.input(5, set_presence("cy", presences::AWAY));
     // ada 2, bob 1 → bob.
     assert_eq!(
         h.input(6, reject(4)),
@@ -1202,13 +1033,7 @@ fn t6_decliner_reoffered_only_when_no_other_eligible_agent_has_fewer_declines() 
         rejected(5, "bob", Some((6, "ada", 127)))
     );
     assert_eq!(
-        h.input(
-            8,
-            Input::SetPresence {
-                agent: "cy".into(),
-                presence: presences::AVAILABLE.into(),
-            }
-        ),
+        h.input(8, set_presence("cy", presences::AVAILABLE)),
         vec![presence_changed(
             "cy",
             presences::AWAY,
@@ -1233,14 +1058,14 @@ fn t6_fewer_declines_outrank_more_free_capacity() {
     h.input(0, sign_in("bob"));
     assert_eq!(
         h.input(1, chat("c1")),
-        vec![queued("c1"), notify(1, "ada", "c1", 121)]
+        vec![queued("c1"), chat_alert(1, "ada", "c1", 121)]
     );
     assert_eq!(
         h.input(2, reject(1)),
         vec![
             ended(1, "ada", "c1", NotificationEnd::Rejected),
             rerouted("c1", "ada", RerouteReason::Rejected),
-            notify(2, "bob", "c1", 122),
+            chat_alert(2, "bob", "c1", 122),
         ]
     );
     // One decline each: free capacity decides again.
@@ -1249,7 +1074,7 @@ fn t6_fewer_declines_outrank_more_free_capacity() {
         vec![
             ended(2, "bob", "c1", NotificationEnd::Rejected),
             rerouted("c1", "bob", RerouteReason::Rejected),
-            notify(3, "ada", "c1", 123),
+            chat_alert(3, "ada", "c1", 123),
         ]
     );
     display(&mut h, 4, 3);
@@ -1260,7 +1085,7 @@ fn t6_fewer_declines_outrank_more_free_capacity() {
             vec![
                 ended(3, "ada", "c1", NotificationEnd::Expired),
                 rerouted("c1", "ada", RerouteReason::Expired),
-                notify(4, "bob", "c1", 243),
+                chat_alert(4, "bob", "c1", 243),
             ]
         )
     );
@@ -1278,7 +1103,7 @@ fn t6_item_never_auto_offered_again_after_declines_allowed() {
             vec![
                 ended(id, "ada", "c1", NotificationEnd::Rejected),
                 rerouted("c1", "ada", RerouteReason::Rejected),
-                notify(id + 1, "ada", "c1", secs + 120),
+                chat_alert(id + 1, "ada", "c1", secs + 120),
             ]
         );
     }
@@ -1294,7 +1119,7 @@ fn t6_item_never_auto_offered_again_after_declines_allowed() {
     // Other work still reaches ada.
     assert_eq!(
         h.input(40, chat("c2")),
-        vec![queued("c2"), notify(4, "ada", "c2", 160)]
+        vec![queued("c2"), chat_alert(4, "ada", "c2", 160)]
     );
     // Signing out and in again does not wipe the declines.
     assert_eq!(
@@ -1317,7 +1142,7 @@ fn t6_item_never_auto_offered_again_after_declines_allowed() {
     );
     assert_eq!(
         h.input(60, sign_in("ada")),
-        vec![signed_in("ada"), notify(5, "ada", "c2", 180)]
+        vec![signed_in("ada"), chat_alert(5, "ada", "c2", 180)]
     );
     assert_eq!(h.location("c1"), waiting_in_q());
 }
@@ -1326,7 +1151,7 @@ fn t6_item_never_auto_offered_again_after_declines_allowed() {
 fn t6_declines_allowed_is_configurable() {
     let mut cfg = chat_config(&["ada", "bob"]);
     cfg.org.declines_allowed = 1;
-    let mut h = Harness::new(cfg);
+    let mut h = Harness::new(without_auto_close(cfg));
     h.input(0, sign_in("ada"));
     h.input(0, sign_in("bob"));
     h.input(1, chat("c1"));
@@ -1335,7 +1160,7 @@ fn t6_declines_allowed_is_configurable() {
         vec![
             ended(1, "ada", "c1", NotificationEnd::Rejected),
             rerouted("c1", "ada", RerouteReason::Rejected),
-            notify(2, "bob", "c1", 122),
+            chat_alert(2, "bob", "c1", 122),
         ]
     );
     display(&mut h, 3, 2);
@@ -1358,13 +1183,13 @@ fn t6_declines_allowed_is_configurable() {
 fn t6_parked_after_one_hundred_distinct_agents_declined() {
     let names: Vec<String> = (0..101).map(|k| format!("a{k:03}")).collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let mut h = Harness::new(chat_config(&refs));
+    let mut h = Harness::new(without_auto_close(chat_config(&refs)));
     for a in &refs {
         h.input(0, sign_in(a));
     }
     assert_eq!(
         h.input(1, chat("c1")),
-        vec![queued("c1"), notify(1, "a000", "c1", 121)]
+        vec![queued("c1"), chat_alert(1, "a000", "c1", 121)]
     );
     // Agents decline in queue order; every tenth decline is an expiry.
     let mut offered_at = 1;
@@ -1383,7 +1208,7 @@ fn t6_parked_after_one_hundred_distinct_agents_declined() {
         };
         let mut expected = vec![ended(id, agent, "c1", how), rerouted("c1", agent, reason)];
         if k < 99 {
-            expected.push(notify(id + 1, refs[k + 1], "c1", t + 120));
+            expected.push(chat_alert(id + 1, refs[k + 1], "c1", t + 120));
         } else {
             expected.push(Output::Parked {
                 item: "c1".into(),
@@ -1417,7 +1242,7 @@ fn t6_parked_after_one_hundred_distinct_agents_declined() {
     // Other work still flows: a100, never offered anything, is next in turn.
     assert_eq!(
         h.input(t + 10_001, chat("c2")),
-        vec![queued("c2"), notify(101, "a100", "c2", t + 10_121)]
+        vec![queued("c2"), chat_alert(101, "a100", "c2", t + 10_121)]
     );
 }
 
@@ -1455,7 +1280,7 @@ fn t7_auto_assign_assigns_at_once_and_opening_the_toast_opens_the_session() {
     assert_eq!(
         h.try_input(10, accept(1)),
         Err(InputError::ActionNotOffered {
-            notification: nid(1),
+            notification: n(1),
             action: "accept"
         })
     );
@@ -1504,7 +1329,7 @@ fn t7_open_work_on_auto_assigned_item_ends_the_toast() {
     );
     assert_eq!(
         h.try_input(51, open(1)),
-        Err(InputError::NotificationClosed(nid(1)))
+        Err(InputError::NotificationClosed(n(1)))
     );
     assert_eq!(h.advance_to(5_000), vec![]);
 }
@@ -1530,7 +1355,7 @@ fn t8_record_assignment_is_a_toast_that_stays_assigned_after_the_deadline() {
     let mut h = Harness::new(record_config());
     h.input(0, sign_in("ada"));
     let toast = Notification {
-        id: nid(1),
+        id: n(1),
         agent: "ada".into(),
         item: "r1".into(),
         kind: NotificationKind::Toast,
@@ -1574,7 +1399,7 @@ fn t8_record_assignment_is_a_toast_that_stays_assigned_after_the_deadline() {
     );
     assert_eq!(
         h.try_input(10, reject(1)),
-        Err(InputError::RejectNotAllowed(nid(1)))
+        Err(InputError::RejectNotAllowed(n(1)))
     );
     assert_eq!(
         h.advance_to(120),
@@ -1620,7 +1445,7 @@ fn t8_record_assignment_is_a_toast_even_with_a_non_auto_assign_template() {
     assert_eq!(out[2], assigned("r1", "ada", false));
     assert_eq!(
         h.try_input(10, reject(1)),
-        Err(InputError::RejectNotAllowed(nid(1)))
+        Err(InputError::RejectNotAllowed(NotificationId(1)))
     );
     assert_eq!(
         h.advance_to(120),
@@ -1650,37 +1475,31 @@ fn t9_answers_at_or_after_the_end_are_notification_closed() {
     for input in [accept(1), reject(1)] {
         assert_eq!(
             h.sb.handle(at(120), input),
-            Err(InputError::NotificationClosed(nid(1)))
+            Err(InputError::NotificationClosed(n(1)))
         );
     }
     assert_eq!(h.sb.poll_output(), None);
     h.advance_to(120);
-    for input in [
-        accept(1),
-        reject(1),
-        Input::NotificationDisplayed {
-            notification: nid(1),
-        },
-    ] {
+    for input in [accept(1), reject(1), displayed(1)] {
         assert_eq!(
             h.try_input(121, input),
-            Err(InputError::NotificationClosed(nid(1)))
+            Err(InputError::NotificationClosed(n(1)))
         );
     }
     // Accepted offers are closed too.
     h.input(125, accept(2));
     assert_eq!(
         h.try_input(126, accept(2)),
-        Err(InputError::NotificationClosed(nid(2)))
+        Err(InputError::NotificationClosed(n(2)))
     );
     assert_eq!(
         h.try_input(126, reject(2)),
-        Err(InputError::NotificationClosed(nid(2)))
+        Err(InputError::NotificationClosed(n(2)))
     );
     // A number never issued is unknown, not closed.
     assert_eq!(
         h.try_input(127, accept(3)),
-        Err(InputError::UnknownNotification(nid(3)))
+        Err(InputError::UnknownNotification(n(3)))
     );
 }
 
@@ -1719,14 +1538,14 @@ fn t9_sign_out_rescinds_pending_offers_exactly_once() {
         h.input(20, sign_in("ada")),
         vec![
             signed_in("ada"),
-            notify(3, "ada", "c1", 140),
-            notify(4, "ada", "c2", 140),
+            chat_alert(3, "ada", "c1", 140),
+            chat_alert(4, "ada", "c2", 140),
         ]
     );
     assert_eq!(h.advance_to(130), vec![]);
     assert_eq!(
         h.try_input(130, accept(1)),
-        Err(InputError::NotificationClosed(nid(1)))
+        Err(InputError::NotificationClosed(n(1)))
     );
 }
 
@@ -1752,7 +1571,7 @@ fn t9_customer_leaving_rescinds_the_pending_offer_exactly_once() {
     assert_eq!(h.advance_to(1_000), vec![]);
     assert_eq!(
         h.try_input(1_001, accept(1)),
-        Err(InputError::NotificationClosed(nid(1)))
+        Err(InputError::NotificationClosed(n(1)))
     );
 }
 
@@ -1765,35 +1584,26 @@ fn t9_sign_out_rescinds_a_pending_toast_at_once() {
             agent: "ada".into(),
         },
     );
-    // (In between, the engine also reports a computed presence as the work
-    // leaves; only the Toast's end and the final presence matter here.)
     assert_eq!(
-        out[..2],
-        [
+        out,
+        vec![
             ended(1, "ada", "c1", NotificationEnd::Rescinded),
             rerouted("c1", "ada", RerouteReason::SignedOut),
+            presence_changed(
+                "ada",
+                presences::BUSY,
+                presences::OFFLINE,
+                PresenceReason::SignedOut
+            ),
         ]
     );
-    let offline_from =
-        |from: &str| presence_changed("ada", from, presences::OFFLINE, PresenceReason::SignedOut);
-    let last = out.last().expect("outputs");
-    assert!(
-        *last == offline_from(presences::BUSY) || *last == offline_from(presences::AVAILABLE),
-        "{out:?}"
-    );
-    assert_eq!(
-        out.iter()
-            .filter(|o| matches!(o, Output::NotificationEnded { .. }))
-            .count(),
-        1,
-        "{out:?}"
-    );
     assert_eq!(h.location("c1"), waiting_in_q());
-    assert_eq!(h.sb.poll_timeout(), None, "the Toast's deadline is gone");
+    // The Toast's deadline is gone; what is left is the chat's Open auto-close.
+    assert_eq!(h.sb.poll_timeout(), Some(at(10 + 20 * 60)));
     assert_eq!(h.advance_to(1_000), vec![]);
     assert_eq!(
         h.try_input(1_001, open(1)),
-        Err(InputError::NotificationClosed(nid(1)))
+        Err(InputError::NotificationClosed(n(1)))
     );
 }
 

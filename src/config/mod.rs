@@ -126,6 +126,60 @@ pub struct Workstream {
     pub allowed_presences: Vec<BaseStatus>,
     /// Capacity units one item needs (C1). Default 10.
     pub capacity_units: u32,
+    /// Auto-close deadlines; unset ones take the channel's defaults (L2).
+    pub auto_close: AutoClose,
+    /// Whether a conversation returning from Waiting goes back to the same
+    /// agent (A7). Unset: on for persistent chat, SMS, social and Teams.
+    pub affinity: Option<bool>,
+}
+
+/// Auto-close deadlines in seconds per conversation state (L2). `None`
+/// takes the channel's default; `Some(0)` turns that deadline off.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AutoClose {
+    /// Open (waiting for an agent) → Closed.
+    pub open_secs: Option<u32>,
+    /// Active → WrapUp.
+    pub active_secs: Option<u32>,
+    /// Waiting → Closed.
+    pub waiting_secs: Option<u32>,
+    /// WrapUp → Closed.
+    pub wrap_up_secs: Option<u32>,
+}
+
+impl AutoClose {
+    /// The defaults of L2 for `channel`: open, active, waiting, wrap-up.
+    pub fn defaults(channel: Channel) -> [Option<u32>; 4] {
+        const MIN: u32 = 60;
+        const HOUR: u32 = 60 * MIN;
+        const DAY: u32 = 24 * HOUR;
+        match channel {
+            Channel::Chat => [Some(20 * MIN), None, None, Some(15 * MIN)],
+            Channel::Voice => [Some(30 * DAY), Some(2 * HOUR), None, Some(DAY)],
+            Channel::PersistentChat => [Some(30 * DAY), Some(30 * DAY), Some(28 * DAY), Some(DAY)],
+            Channel::Sms
+            | Channel::Teams
+            | Channel::Facebook
+            | Channel::Line
+            | Channel::WeChat
+            | Channel::Twitter
+            | Channel::CustomMessaging => [Some(30 * DAY), Some(30 * DAY), None, Some(DAY)],
+            Channel::Record => [None; 4],
+        }
+    }
+}
+
+impl Channel {
+    /// Asynchronous channels have a Waiting state (L1).
+    pub fn is_asynchronous(self) -> bool {
+        !matches!(self, Channel::Chat | Channel::Voice | Channel::Record)
+    }
+
+    /// Channels where affinity is on by default (A7).
+    pub fn default_affinity(self) -> bool {
+        self.is_asynchronous()
+    }
 }
 
 impl Default for Workstream {
@@ -144,6 +198,8 @@ impl Workstream {
             templates: IndexMap::new(),
             allowed_presences: vec![BaseStatus::Available, BaseStatus::Busy],
             capacity_units: 10,
+            auto_close: AutoClose::default(),
+            affinity: None,
         }
     }
 }

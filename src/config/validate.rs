@@ -8,6 +8,9 @@ use crate::ids::{AgentId, PresenceId, QueueId, TemplateId, WorkstreamId};
 use crate::presence::{self, BaseStatus, Presence};
 use crate::template::{self, MAX_FIELDS, MAX_TIMEOUT_SECS, Scenario, Template};
 
+/// Longest auto-close deadline a workstream may set: a year (L2).
+pub(crate) const MAX_AUTO_CLOSE_SECS: u32 = 366 * 24 * 3600;
+
 /// Every scenario, in the order [`CompiledWorkstream::templates`] holds them.
 pub(crate) const SCENARIOS: [Scenario; 7] = [
     Scenario::IncomingAuthenticated,
@@ -29,12 +32,31 @@ pub(crate) struct CompiledWorkstream {
     pub(crate) templates: [usize; 7],
     pub(crate) allowed: Vec<BaseStatus>,
     pub(crate) units: i64,
+    /// Auto-close seconds for Open, Active, Waiting, WrapUp (L2).
+    pub(crate) auto_close: [Option<u32>; 4],
+    /// Affinity (A7); only push workstreams have it.
+    pub(crate) affinity: bool,
 }
 
 impl CompiledWorkstream {
     /// Whether routing may offer this work to an agent whose presence has `base` (P7).
     pub(crate) fn allows(&self, base: BaseStatus) -> bool {
         self.allowed.contains(&base)
+    }
+
+    /// Auto-close seconds for a conversation in `state` (L2).
+    pub(crate) fn auto_close_secs(
+        &self,
+        state: crate::conversation::ConversationState,
+    ) -> Option<u32> {
+        use crate::conversation::ConversationState as S;
+        match state {
+            S::Open => self.auto_close[0],
+            S::Active => self.auto_close[1],
+            S::Waiting => self.auto_close[2],
+            S::WrapUp => self.auto_close[3],
+            S::Closed => None,
+        }
     }
 
     /// Template index for `scenario`.
@@ -63,6 +85,18 @@ pub(crate) struct Compiled {
     pub(crate) queues: IndexMap<QueueId, CompiledQueue>,
     /// Agents in configuration order, with their default presence as an index.
     pub(crate) agents: IndexMap<AgentId, (Agent, usize)>,
+}
+
+impl Compiled {
+    /// The longest auto-close deadline any workstream sets (L2).
+    pub(crate) fn longest_auto_close(&self) -> u32 {
+        self.workstreams
+            .values()
+            .flat_map(|w| w.auto_close.iter().flatten())
+            .copied()
+            .max()
+            .unwrap_or(0)
+    }
 }
 
 fn in_range(
@@ -264,6 +298,26 @@ fn compile_workstream(
                     field: format!("{at}.templates[{scenario:?}]"),
                 })?;
     }
+    let defaults = super::AutoClose::defaults(w.channel);
+    let given = [
+        w.auto_close.open_secs,
+        w.auto_close.active_secs,
+        w.auto_close.waiting_secs,
+        w.auto_close.wrap_up_secs,
+    ];
+    let names = ["open_secs", "active_secs", "waiting_secs", "wrap_up_secs"];
+    let mut auto_close = [None; 4];
+    for (slot, name) in names.iter().enumerate() {
+        if let Some(secs) = given[slot] {
+            in_range(
+                || format!("{at}.auto_close.{name}"),
+                secs.into(),
+                0,
+                MAX_AUTO_CLOSE_SECS.into(),
+            )?;
+        }
+        auto_close[slot] = given[slot].or(defaults[slot]).filter(|secs| *secs > 0);
+    }
     Ok(CompiledWorkstream {
         id: w.id.clone(),
         channel: w.channel,
@@ -271,6 +325,9 @@ fn compile_workstream(
         templates: resolved,
         allowed: w.allowed_presences.clone(),
         units: w.capacity_units.into(),
+        auto_close,
+        affinity: w.distribution == Distribution::Push
+            && w.affinity.unwrap_or(w.channel.default_affinity()),
     })
 }
 

@@ -36,7 +36,7 @@ impl Switchboard {
             .push
             .iter()
             .take(CYCLE_WINDOW)
-            .map(|key| key.2)
+            .map(|key| key.3)
             .collect();
         for i in window {
             while let Some(a) = self.choose_agent(q, i) {

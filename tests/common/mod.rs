@@ -4,10 +4,19 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+mod expect;
+mod inputs;
+
+// A test file that uses none of a module's builders would warn otherwise.
+#[allow(unused_imports)]
+pub use expect::*;
+#[allow(unused_imports)]
+pub use inputs::*;
+
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use switchboard::{
-    Agent, AgentId, Channel, Config, Input, InputError, NotificationId, Output, Queue, Switchboard,
-    WorkItem, WorkItemId, WorkLocation, Workstream,
+    Agent, AgentId, AutoClose, Channel, Config, Input, InputError, NotificationId, Output, Queue,
+    Switchboard, WorkItem, WorkItemId, WorkLocation, Workstream,
 };
 
 /// The harness's time zero: 2026-11-24 09:00:00 UTC.
@@ -29,6 +38,20 @@ pub fn chat_config(agents: &[&str]) -> Config {
         agents: agents.iter().map(|a| Agent::new(*a)).collect(),
         ..Config::default()
     }
+}
+
+/// `config` with every auto-close deadline turned off (L2), for tests of
+/// other rules whose timelines run past them.
+pub fn without_auto_close(mut config: Config) -> Config {
+    for w in &mut config.workstreams {
+        w.auto_close = AutoClose {
+            open_secs: Some(0),
+            active_secs: Some(0),
+            waiting_secs: Some(0),
+            wrap_up_secs: Some(0),
+        };
+    }
+    config
 }
 
 /// A chat item `id` in workstream `chat`, queue `q`.

@@ -1,0 +1,113 @@
+//! Forced assignment (C4): a supervisor's assign (L6), an agent's pick
+//! (A6) and affinity (A7) give work to one agent whatever their presence
+//! and capacity. Capacity may go negative; the output reports the overage.
+
+use crate::conversation::ConversationState;
+use crate::error::InputError;
+use crate::ids::{AgentId, WorkItemId};
+use crate::offer::Purpose;
+use crate::output::{NotificationEnd, Output};
+use crate::switchboard::Switchboard;
+use crate::template::Scenario;
+use crate::work::Place;
+
+impl Switchboard {
+    /// Takes item `i` out of its queue, or ends the Alert offering it.
+    fn take_from_queue(&mut self, i: usize) {
+        match self.items[i].place {
+            Place::Waiting => {
+                let item = &self.items[i];
+                let key = item.wait_key(i);
+                let queue = &mut self.queues[item.queue];
+                queue.push.remove(&key);
+                queue.held.remove(&key);
+            }
+            Place::Offered { notification, .. } => {
+                self.end_alert(notification, NotificationEnd::Rescinded);
+            }
+            _ => {}
+        }
+    }
+
+    /// Assigns item `i` to agent `a` regardless of presence and capacity
+    /// (C4). With `toast`, a Toast of that scenario tells the agent and the
+    /// session opens when they open it or it times out; with
+    /// `open_session`, the session opens at once.
+    pub(crate) fn force_assign(
+        &mut self,
+        i: usize,
+        a: usize,
+        toast: Option<Scenario>,
+        open_session: bool,
+    ) {
+        self.take_from_queue(i);
+        let units = self.cfg.workstreams[self.items[i].workstream].units;
+        let agent = &mut self.agents[a];
+        agent.slots += 1;
+        agent.assigned_units += units;
+        let over = agent.assigned_units + agent.offered_units - agent.capacity;
+        let item = &mut self.items[i];
+        item.place = Place::Assigned {
+            agent: a,
+            session: None,
+            toast: None,
+            unseen: None,
+        };
+        item.affinity_lane = false;
+        item.transferred = false;
+        self.enter(i, ConversationState::Active);
+        let toast_id =
+            toast.and_then(|scenario| self.notify(i, a, scenario, true, Purpose::Work, self.clock));
+        if let (Some((id, ..)), Place::Assigned { toast, .. }) =
+            (toast_id, &mut self.items[i].place)
+        {
+            *toast = Some(id);
+        }
+        self.emit(Output::WorkAssigned {
+            item: self.item_id(i),
+            agent: self.agent_id(a),
+            unseen: false,
+            overage: (over > 0).then_some(over),
+        });
+        if open_session {
+            self.open_work_session(i);
+        }
+        self.reindex(a);
+        self.follow_capacity(a);
+    }
+
+    /// An agent picks waiting work (A6); it may exceed their capacity (C4),
+    /// not their session limit. The session opens at once.
+    pub(crate) fn pick(&mut self, agent: &AgentId, item: &WorkItemId) -> Result<(), InputError> {
+        let a = self.signed_in_agent(agent)?;
+        if !self.agents[a].connected {
+            return Err(InputError::Disconnected(agent.clone()));
+        }
+        let i = self.item_index(item)?;
+        if self.items[i].place != Place::Waiting {
+            return Err(self.invalid(i, ConversationState::Active));
+        }
+        if self.agents[a].slots >= self.cfg.org.session_limit {
+            return Err(InputError::SessionLimitReached(agent.clone()));
+        }
+        self.force_assign(i, a, None, true);
+        self.work_changed_hands(a);
+        Ok(())
+    }
+
+    /// A supervisor assigns Open, unassigned work to any signed-in agent,
+    /// overriding presence and capacity; the agent gets a Toast (L6, N1).
+    pub(crate) fn supervisor_assign(
+        &mut self,
+        item: &WorkItemId,
+        agent: &AgentId,
+    ) -> Result<(), InputError> {
+        let i = self.item_index(item)?;
+        let a = self.signed_in_agent(agent)?;
+        if !matches!(self.items[i].place, Place::Waiting | Place::Offered { .. }) {
+            return Err(self.invalid(i, ConversationState::Active));
+        }
+        self.force_assign(i, a, Some(Scenario::SupervisorAssign), false);
+        Ok(())
+    }
+}
