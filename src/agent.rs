@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::capacity::ProfileUse;
 use crate::conversation::{CloseReason, ConversationState};
 use crate::error::InputError;
 use crate::ids::{AgentId, PresenceId};
@@ -69,11 +70,15 @@ pub(crate) struct AgentState {
     pub(crate) last_release: u64,
     /// The rank this agent stands under in the queue indexes.
     pub(crate) ranked_as: Option<RankKey>,
+    /// Capacity profiles held and their use (C2).
+    pub(crate) profiles: Vec<ProfileUse>,
+    /// Conversations of theirs escalated to voice or video (C8).
+    pub(crate) escalations: u32,
 }
 
 impl AgentState {
-    /// A signed-out agent with `capacity` units.
-    pub(crate) fn new(capacity: i64) -> Self {
+    /// A signed-out agent with `capacity` units and `profiles` (index, limit).
+    pub(crate) fn new(capacity: i64, profiles: &[(usize, u32)]) -> Self {
         Self {
             capacity,
             assigned_units: 0,
@@ -90,6 +95,11 @@ impl AgentState {
             last_assignment: 0,
             last_release: 0,
             ranked_as: None,
+            profiles: profiles
+                .iter()
+                .map(|&(p, limit)| ProfileUse::new(p, limit))
+                .collect(),
+            escalations: 0,
         }
     }
 
@@ -98,9 +108,22 @@ impl AgentState {
         self.capacity - self.assigned_units - self.offered_units
     }
 
-    /// Presence computed from capacity in use (P5).
+    /// Presence computed from capacity in use (P5): units of assigned work,
+    /// and profiles (any taken is in use; all full is none free).
     pub(crate) fn computed_presence(&self) -> usize {
-        presence::computed(self.assigned_units, self.capacity)
+        let profiles_in_use = self.profiles.iter().any(|u| u.open + u.closed_today > 0);
+        let profiles_full = !self.profiles.is_empty()
+            && self
+                .profiles
+                .iter()
+                .all(|u| u.open + u.closed_today >= u.limit);
+        if profiles_full {
+            return presence::BUILTIN_BUSY_DND;
+        }
+        match presence::computed(self.assigned_units, self.capacity) {
+            presence::BUILTIN_AVAILABLE if profiles_in_use => presence::BUILTIN_BUSY,
+            computed => computed,
+        }
     }
 }
 
@@ -202,7 +225,7 @@ impl Switchboard {
             .cfg
             .agents
             .get_index(a)
-            .map_or(presence::BUILTIN_AVAILABLE, |(_, (_, d))| *d);
+            .map_or(presence::BUILTIN_AVAILABLE, |(_, c)| c.default_presence);
         let base = self
             .cfg
             .presences

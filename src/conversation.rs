@@ -142,6 +142,8 @@ impl Switchboard {
             agent: self.agent_id(agent),
         });
         self.end_consults(i);
+        self.end_escalation(i);
+        self.wrap_up_started(agent, i);
     }
 
     /// WrapUp → Closed (or Active → Closed for a record): releases capacity

@@ -11,7 +11,7 @@ use thiserror::Error;
 
 use crate::conversation::ConversationState;
 use crate::ids::{
-    AgentId, NotificationId, PresenceId, QueueId, SessionId, WorkItemId, WorkstreamId,
+    AgentId, NotificationId, PresenceId, ProfileId, QueueId, SessionId, WorkItemId, WorkstreamId,
 };
 
 /// The kinds of caller-owned id, for errors that name one.
@@ -31,6 +31,8 @@ pub enum IdKind {
     Contact,
     /// A work item id.
     WorkItem,
+    /// A capacity profile id.
+    Profile,
 }
 
 impl fmt::Display for IdKind {
@@ -43,6 +45,7 @@ impl fmt::Display for IdKind {
             IdKind::Presence => "presence",
             IdKind::Contact => "contact",
             IdKind::WorkItem => "work item",
+            IdKind::Profile => "capacity profile",
         })
     }
 }
@@ -140,6 +143,12 @@ pub enum ConfigError {
         /// The presence.
         presence: String,
     },
+    /// A workstream names both capacity units and capacity profiles (C3).
+    #[error("{field}: a workstream uses capacity units or profiles, never both")]
+    UnitsAndProfiles {
+        /// Where.
+        field: String,
+    },
     /// A voice workstream set to pick mode (A6: voice is always push).
     #[error("{field}: voice is always push")]
     VoiceMustPush {
@@ -210,6 +219,15 @@ pub enum InputError {
         /// The agent.
         agent: AgentId,
     },
+    /// No such capacity profile.
+    #[error("unknown capacity profile {0}")]
+    UnknownProfile(ProfileId),
+    /// A work item names capacity profiles, but its workstream uses units (C3).
+    #[error("work item {0} names capacity profiles but its workstream uses units")]
+    CapacityMismatch(WorkItemId),
+    /// The conversation is already escalated, or was not.
+    #[error("work item {0} cannot change its escalation so")]
+    EscalationUnchanged(WorkItemId),
     /// An id the input introduces is empty.
     #[error("a {0} id may not be empty")]
     EmptyId(IdKind),

@@ -41,11 +41,8 @@ impl Switchboard {
         open_session: bool,
     ) {
         self.take_from_queue(i);
-        let units = self.cfg.workstreams[self.items[i].workstream].units;
-        let agent = &mut self.agents[a];
-        agent.slots += 1;
-        agent.assigned_units += units;
-        let over = agent.assigned_units + agent.offered_units - agent.capacity;
+        self.agents[a].slots += 1;
+        let overage = self.consume(a, i);
         let item = &mut self.items[i];
         item.place = Place::Assigned {
             agent: a,
@@ -67,7 +64,7 @@ impl Switchboard {
             item: self.item_id(i),
             agent: self.agent_id(a),
             unseen: false,
-            overage: (over > 0).then_some(over),
+            overage,
         });
         if open_session {
             self.open_work_session(i);

@@ -91,6 +91,10 @@ string_id!(
     /// A customer contact record.
     ContactId
 );
+string_id!(
+    /// A capacity profile (C2).
+    ProfileId
+);
 number_id!(
     /// A notification the engine issued; numbers start at 1 and never repeat.
     NotificationId

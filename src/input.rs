@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Contact;
 use crate::ids::{
-    AgentId, NotificationId, PresenceId, QueueId, SessionId, WorkItemId, WorkstreamId,
+    AgentId, NotificationId, PresenceId, ProfileId, QueueId, SessionId, WorkItemId, WorkstreamId,
 };
 use crate::transfer::TransferTarget;
 
@@ -177,6 +177,17 @@ pub enum Input {
         /// Which work item.
         item: WorkItemId,
     },
+    /// The agent escalated an Active conversation to voice or video: they
+    /// take no new chat or voice work until it ends (C8).
+    Escalate {
+        /// Which work item.
+        item: WorkItemId,
+    },
+    /// The voice or video escalation ended (C8).
+    EscalationEnded {
+        /// Which work item.
+        item: WorkItemId,
+    },
     /// An agent joins a queue, at the end of its order (A3).
     AddQueueMember {
         /// The queue.
@@ -237,6 +248,9 @@ pub struct WorkItem {
     pub required_skills: Vec<String>,
     /// Escalated to an agent by a bot (L5).
     pub escalated_from_bot: bool,
+    /// Capacity profiles it consumes instead of its workstream's (C2);
+    /// only for profile-based workstreams.
+    pub capacity_profiles: Vec<ProfileId>,
 }
 
 impl WorkItem {

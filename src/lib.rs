@@ -60,6 +60,7 @@
 #![deny(missing_docs)]
 
 mod agent;
+mod capacity;
 mod config;
 mod consult;
 mod contact;
@@ -79,16 +80,17 @@ mod timer;
 mod transfer;
 mod work;
 
+pub use crate::capacity::Overage;
 pub use crate::config::{
-    Agent, AssignmentMethod, AutoClose, Channel, Config, Contact, Distribution, Experience,
-    OrgSettings, Queue, Workstream,
+    Agent, AgentProfile, AssignmentMethod, AutoClose, CapacityProfile, Channel, Config, Contact,
+    Distribution, Experience, OrgSettings, ProfileReset, Queue, Workstream, WrapUpBlocking,
 };
 pub use crate::contact::normalize_phone;
 pub use crate::conversation::{CloseReason, ConversationState};
 pub use crate::error::{ConfigError, IdKind, InputError};
 pub use crate::ids::{
-    AgentId, ContactId, NotificationId, PresenceId, QueueId, SessionId, TemplateId, WorkItemId,
-    WorkstreamId,
+    AgentId, ContactId, NotificationId, PresenceId, ProfileId, QueueId, SessionId, TemplateId,
+    WorkItemId, WorkstreamId,
 };
 pub use crate::input::{Case, Customer, Input, WorkItem};
 pub use crate::output::{

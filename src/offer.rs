@@ -177,7 +177,6 @@ impl Switchboard {
     pub(crate) fn offer(&mut self, i: usize, a: usize, now: DateTime<Utc>) {
         let scenario = self.scenario(i);
         let ws = &self.cfg.workstreams[self.items[i].workstream];
-        let units = ws.units;
         let toast = ws.channel == Channel::Record
             || matches!(
                 scenario,
@@ -197,7 +196,7 @@ impl Switchboard {
 
         if kind == NotificationKind::Toast {
             // T7, T8: assigned at once; the Toast only informs.
-            agent_assign(self, i, a, units, Some(id));
+            agent_assign(self, i, a, Some(id));
             self.emit(Output::WorkAssigned {
                 item: self.item_id(i),
                 agent: self.agent_id(a),
@@ -209,7 +208,7 @@ impl Switchboard {
                 self.open_work_session(i);
             }
         } else {
-            self.agents[a].offered_units += units;
+            self.hold(a, i);
             self.items[i].place = Place::Offered {
                 agent: a,
                 notification: id,
@@ -235,8 +234,7 @@ impl Switchboard {
             return;
         };
         self.timers.cancel(offer.timer);
-        let units = self.cfg.workstreams[self.items[offer.item].workstream].units;
-        self.agents[offer.agent].offered_units -= units;
+        self.unhold(offer.agent, offer.item);
         self.free_slot(offer.agent);
         self.reindex(offer.agent);
         self.cycle_due = true;
@@ -377,17 +375,16 @@ impl Switchboard {
             return Ok(());
         }
         let (a, i) = (offer.agent, offer.item);
-        let units = self.cfg.workstreams[self.items[i].workstream].units;
         self.offers.shift_remove(&id);
         self.timers.cancel(offer.timer);
-        self.agents[a].offered_units -= units;
+        self.unhold(a, i);
         self.emit(Output::NotificationEnded {
             notification: id,
             agent: self.agent_id(a),
             item: self.item_id(i),
             how: NotificationEnd::Accepted,
         });
-        agent_assign(self, i, a, units, None);
+        agent_assign(self, i, a, None);
         self.emit(Output::WorkAssigned {
             item: self.item_id(i),
             agent: self.agent_id(a),
@@ -506,16 +503,15 @@ impl Switchboard {
             }
         } else {
             // T3: never seen; assigned anyway, rerouted later unless opened.
-            let units = self.cfg.workstreams[self.items[i].workstream].units;
             self.offers.shift_remove(&id);
-            self.agents[a].offered_units -= units;
+            self.unhold(a, i);
             self.emit(Output::NotificationEnded {
                 notification: id,
                 agent: self.agent_id(a),
                 item: self.item_id(i),
                 how: NotificationEnd::AssignedUnseen,
             });
-            agent_assign(self, i, a, units, None);
+            agent_assign(self, i, a, None);
             let reroute_at = Self::after(at, self.cfg.org.unseen_reroute_delay_secs);
             let key = self.timers.schedule(reroute_at, Timer::UnseenReroute(i));
             if let Place::Assigned { unseen, .. } = &mut self.items[i].place {
@@ -551,15 +547,9 @@ impl Switchboard {
     }
 }
 
-/// Assigns item `i` to agent `a`: consumes units; the session slot is already reserved.
-fn agent_assign(
-    board: &mut Switchboard,
-    i: usize,
-    a: usize,
-    units: i64,
-    toast: Option<NotificationId>,
-) {
-    board.agents[a].assigned_units += units;
+/// Assigns item `i` to agent `a` within capacity: consumes it; the session slot is already reserved.
+fn agent_assign(board: &mut Switchboard, i: usize, a: usize, toast: Option<NotificationId>) {
+    board.consume(a, i);
     let item = &mut board.items[i];
     item.place = Place::Assigned {
         agent: a,

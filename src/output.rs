@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::capacity::Overage;
 use crate::conversation::CloseReason;
 use crate::ids::{
     AgentId, ContactId, NotificationId, PresenceId, QueueId, SessionId, TemplateId, WorkItemId,
@@ -55,9 +56,9 @@ pub enum Output {
         agent: AgentId,
         /// Assigned although the offer was never seen (T3); it is rerouted unless opened in time.
         unseen: bool,
-        /// Units by which a forced assignment took the agent past their
-        /// capacity (C4); `None` when within it.
-        overage: Option<i64>,
+        /// How far a forced assignment took the agent past their capacity
+        /// (C4); `None` when within it.
+        overage: Option<Overage>,
     },
     /// A session opened on the agent's desk (S1).
     SessionOpened {

@@ -60,6 +60,8 @@ pub struct Switchboard {
     pub(crate) next_arrival: u64,
     pub(crate) next_assignment: u64,
     pub(crate) next_release: u64,
+    /// The pending local-midnight reset of end-of-day profiles (C6).
+    pub(crate) end_of_day: Option<crate::timer::TimerKey>,
     /// The time of the input or deadline being processed.
     pub(crate) clock: DateTime<Utc>,
     /// Something that starts an assignment cycle happened (A3).
@@ -126,7 +128,7 @@ impl Switchboard {
         let agents = cfg
             .agents
             .values()
-            .map(|(a, _)| AgentState::new(a.capacity_units.into()))
+            .map(|c| AgentState::new(c.agent.capacity_units.into(), &c.profiles))
             .collect();
         let contacts = Contacts::new(config.contacts);
         let mut memberships = vec![Vec::new(); cfg.agents.len()];
@@ -170,6 +172,7 @@ impl Switchboard {
             next_release: 0,
             cycle_due: false,
             clock: DateTime::<Utc>::MIN_UTC,
+            end_of_day: None,
         })
     }
 
@@ -218,6 +221,8 @@ impl Switchboard {
             Input::SupervisorAssign { item, agent } => self.supervisor_assign(&item, &agent),
             Input::SupervisorTransfer { item, target } => self.supervisor_transfer(&item, &target),
             Input::SupervisorClose { item } => self.supervisor_close(&item),
+            Input::Escalate { item } => self.escalate(&item, true),
+            Input::EscalationEnded { item } => self.escalate(&item, false),
             Input::AddQueueMember { queue, agent } => self.add_member(&queue, &agent),
             Input::RemoveQueueMember { queue, agent } => self.remove_member(&queue, &agent),
             Input::WorkArrived(item) => self.arrive(item),
@@ -252,6 +257,8 @@ impl Switchboard {
                 Timer::UnseenReroute(item) => self.unseen_reroute(item),
                 Timer::AutoClose(item) => self.auto_close_fired(item),
                 Timer::ReconnectGrace(agent) => self.grace_expired(agent),
+                Timer::WrapUpRelease(item) => self.wrap_up_release(item),
+                Timer::EndOfDay => self.end_of_day(),
             }
             self.run_cycles(at);
         }
@@ -368,6 +375,6 @@ impl Switchboard {
         self.cfg
             .agents
             .get_index(a)
-            .map_or(Experience::Standalone, |(_, (agent, _))| agent.experience)
+            .map_or(Experience::Standalone, |(_, c)| c.agent.experience)
     }
 }

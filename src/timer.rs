@@ -20,6 +20,10 @@ pub(crate) enum Timer {
     AutoClose(usize),
     /// A disconnected agent's reconnect grace ran out (P8, L1); the agent index.
     ReconnectGrace(usize),
+    /// Custom wrap-up blocking ran out (C5); the work item index.
+    WrapUpRelease(usize),
+    /// Local midnight: end-of-day profiles reset (C6).
+    EndOfDay,
 }
 
 /// Handle to a scheduled deadline, used to cancel it.

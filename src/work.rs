@@ -49,6 +49,8 @@ pub(crate) enum Place {
 pub(crate) type WaitKey = (bool, i32, u64, usize);
 
 /// One work item's live state.
+// Independent facts about one item; no two of them form a state.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ItemState {
     /// The item as it arrived.
@@ -73,6 +75,16 @@ pub(crate) struct ItemState {
     pub(crate) transferred: bool,
     /// Queued ahead of all as a returning affinity conversation (A2, A7).
     pub(crate) affinity_lane: bool,
+    /// Capacity units it needs (0 for profile-based work) (C1, C3).
+    pub(crate) units: i64,
+    /// Capacity profiles it consumes (C2).
+    pub(crate) profiles: Vec<usize>,
+    /// Its agent's capacity is taken by it (until released per C5).
+    pub(crate) holds_capacity: bool,
+    /// Escalated to voice or video (C8).
+    pub(crate) escalated: bool,
+    /// The wrap-up capacity release deadline (C5, Custom).
+    pub(crate) wrap_release: Option<TimerKey>,
 }
 
 impl ItemState {
@@ -167,6 +179,56 @@ impl Switchboard {
         item.spec.customer.is_some() || item.contact.is_some()
     }
 
+    /// Units and profiles item `spec` consumes (C1–C3).
+    fn item_capacity(
+        &self,
+        spec: &WorkItem,
+        workstream: usize,
+    ) -> Result<(i64, Vec<usize>), InputError> {
+        let ws = &self.cfg.workstreams[workstream];
+        if spec.capacity_profiles.is_empty() {
+            return Ok((ws.units, ws.profiles.clone()));
+        }
+        if ws.profiles.is_empty() {
+            return Err(InputError::CapacityMismatch(spec.id.clone()));
+        }
+        let mut own = Vec::with_capacity(spec.capacity_profiles.len());
+        for name in &spec.capacity_profiles {
+            let p = self
+                .cfg
+                .profiles
+                .get_index_of(name)
+                .ok_or_else(|| InputError::UnknownProfile(name.clone()))?;
+            own.push(p);
+        }
+        Ok((0, own))
+    }
+
+    /// Matches an SMS sender to a contact (K2): the contact linked, and the output to report.
+    fn match_sender(&self, spec: &WorkItem, channel: Channel) -> (Option<usize>, Option<Output>) {
+        let number = match spec.sms_from.as_deref() {
+            Some(number) if channel == Channel::Sms && spec.customer.is_none() => number,
+            _ => return (None, None),
+        };
+        match self.contacts.match_mobile(number) {
+            PhoneMatch::None => (None, None),
+            PhoneMatch::One(c) => (
+                self.contacts.index_of(&c.id),
+                Some(Output::ContactLinked {
+                    item: spec.id.clone(),
+                    contact: c.id.clone(),
+                }),
+            ),
+            PhoneMatch::Several(contacts) => (
+                None,
+                Some(Output::ContactAmbiguous {
+                    item: spec.id.clone(),
+                    contacts,
+                }),
+            ),
+        }
+    }
+
     pub(crate) fn arrive(&mut self, spec: WorkItem) -> Result<(), InputError> {
         if spec.id.0.is_empty() {
             return Err(InputError::EmptyId(IdKind::WorkItem));
@@ -186,29 +248,8 @@ impl Switchboard {
             .ok_or_else(|| InputError::UnknownQueue(spec.queue.clone()))?;
         let ws = &self.cfg.workstreams[workstream];
         let (channel, pick) = (ws.channel, ws.distribution == Distribution::Pick);
-
-        let mut contact = None;
-        let mut link = None;
-        if channel == Channel::Sms && spec.customer.is_none() {
-            if let Some(number) = spec.sms_from.as_deref() {
-                match self.contacts.match_mobile(number) {
-                    PhoneMatch::None => {}
-                    PhoneMatch::One(c) => {
-                        contact = self.contacts.index_of(&c.id);
-                        link = Some(Output::ContactLinked {
-                            item: spec.id.clone(),
-                            contact: c.id.clone(),
-                        });
-                    }
-                    PhoneMatch::Several(contacts) => {
-                        link = Some(Output::ContactAmbiguous {
-                            item: spec.id.clone(),
-                            contacts,
-                        });
-                    }
-                }
-            }
-        }
+        let (units, profiles) = self.item_capacity(&spec, workstream)?;
+        let (contact, link) = self.match_sender(&spec, channel);
 
         let id = spec.id.clone();
         let arrival = self.next_arrival;
@@ -227,6 +268,11 @@ impl Switchboard {
             auto_close: None,
             transferred: false,
             affinity_lane: false,
+            units,
+            profiles,
+            holds_capacity: false,
+            escalated: false,
+            wrap_release: None,
         };
         let (i, _) = self.items.insert_full(id.clone(), item);
         if let Some(link) = link {
@@ -304,6 +350,9 @@ impl Switchboard {
         if let Some(key) = unseen {
             self.timers.cancel(key);
         }
+        if let Some(key) = self.items[i].wrap_release.take() {
+            self.timers.cancel(key);
+        }
         if let Some(toast) = toast {
             self.end_toast(toast, crate::output::NotificationEnd::Rescinded);
         }
@@ -311,12 +360,8 @@ impl Switchboard {
             Some(session) => self.close_session(session),
             None => self.free_slot(agent),
         }
-        let units = self.cfg.workstreams[self.items[i].workstream].units;
-        self.next_release += 1;
-        let state = &mut self.agents[agent];
-        state.assigned_units -= units;
-        state.last_release = self.next_release;
-        self.reindex(agent);
+        self.end_escalation(i);
+        self.release_capacity(agent, i);
         self.cycle_due = true;
     }
 

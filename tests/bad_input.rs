@@ -1263,7 +1263,7 @@ fn odd_config(variant: usize) -> Config {
     config.templates[3].icon = "/icon.png".into();
     let ws = |id: &str, channel: Channel, template: Option<&str>, units: u32| {
         let mut w = Workstream::new(id, channel);
-        w.capacity_units = units;
+        w.capacity_units = Some(units);
         if let Some(t) = template {
             w.templates
                 .insert(Scenario::IncomingUnauthenticated, t.into());

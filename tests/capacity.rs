@@ -45,7 +45,7 @@ fn handle_fully(h: &mut Harness, secs: i64, id: u64, item: &str) {
 fn c1_agent_is_eligible_only_with_enough_free_units() {
     let mut config = units_config(&[("ada", 25)]);
     let mut small = Workstream::new("small", Channel::Chat);
-    small.capacity_units = 5;
+    small.capacity_units = Some(5);
     config.workstreams.push(small);
     let mut h = Harness::new(config);
     h.input(0, sign_in("ada"));

@@ -225,7 +225,7 @@ fn k1_all_eleven_channels_in_one_configuration() {
             .iter()
             .enumerate()
             .map(|(i, c)| Workstream {
-                capacity_units: 1,
+                capacity_units: Some(1),
                 ..Workstream::new(format!("ws{i}"), *c)
             })
             .collect(),

@@ -316,7 +316,7 @@ fn d1_config_loads_from_json_with_defaults() {
         w.allowed_presences,
         vec![BaseStatus::Available, BaseStatus::Busy]
     );
-    assert_eq!(w.capacity_units, 10);
+    assert_eq!(w.capacity_units, None);
     assert_eq!(config.queues[0].method, None);
     let a = &config.agents[0];
     assert_eq!(a.capacity_units, 100);

@@ -9,7 +9,7 @@ pub(crate) use validate::{Compiled, compile};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{AgentId, ContactId, PresenceId, QueueId, TemplateId, WorkstreamId};
+use crate::ids::{AgentId, ContactId, PresenceId, ProfileId, QueueId, TemplateId, WorkstreamId};
 use crate::presence::{BaseStatus, Presence, builtin};
 use crate::template::{Scenario, Template};
 
@@ -23,6 +23,8 @@ pub struct Config {
     pub presences: Vec<Presence>,
     /// Custom templates (the built-in catalogue always exists and is read-only).
     pub templates: Vec<Template>,
+    /// Capacity profiles (C2).
+    pub capacity_profiles: Vec<CapacityProfile>,
     /// Workstreams.
     pub workstreams: Vec<Workstream>,
     /// Agents.
@@ -49,6 +51,9 @@ pub struct OrgSettings {
     pub unseen_reroute_delay_secs: u32,
     /// Seconds a disconnected agent may take to reconnect and keep their presence (P8). Default 150.
     pub reconnect_grace_secs: u32,
+    /// Offset of the contact center's local time from UTC, in minutes, for
+    /// end-of-day capacity resets (C6). Default 0, range −840..=840.
+    pub utc_offset_minutes: i32,
     /// Most consultants on one conversation, pending requests included (L4). Default 5, range 1–5.
     pub max_consultants: u8,
     /// Declines of one item by one agent before it is never auto-offered to them again (T6). Default 3, range 1–5.
@@ -66,6 +71,7 @@ impl Default for OrgSettings {
             reconnect_grace_secs: 150,
             declines_allowed: 3,
             max_consultants: 5,
+            utc_offset_minutes: 0,
         }
     }
 }
@@ -124,8 +130,13 @@ pub struct Workstream {
     pub templates: IndexMap<Scenario, TemplateId>,
     /// Base statuses that may receive this work (P7). Default Available and Busy.
     pub allowed_presences: Vec<BaseStatus>,
-    /// Capacity units one item needs (C1). Default 10.
-    pub capacity_units: u32,
+    /// Capacity units one item needs (C1). Unset: 10, unless the workstream
+    /// uses profiles; a workstream uses units or profiles, never both (C3).
+    pub capacity_units: Option<u32>,
+    /// Capacity profiles its items consume (C2), unless an item names its own.
+    pub capacity_profiles: Vec<ProfileId>,
+    /// When capacity is released after the conversation ends (C5).
+    pub wrap_up: WrapUpBlocking,
     /// Auto-close deadlines; unset ones take the channel's defaults (L2).
     pub auto_close: AutoClose,
     /// Whether a conversation returning from Waiting goes back to the same
@@ -197,7 +208,9 @@ impl Workstream {
             distribution: Distribution::Push,
             templates: IndexMap::new(),
             allowed_presences: vec![BaseStatus::Available, BaseStatus::Busy],
-            capacity_units: 10,
+            capacity_units: None,
+            capacity_profiles: Vec::new(),
+            wrap_up: WrapUpBlocking::Always,
             auto_close: AutoClose::default(),
             affinity: None,
         }
@@ -266,6 +279,85 @@ pub struct Agent {
     pub experience: Experience,
     /// Skills the agent holds (A4).
     pub skills: Vec<String>,
+    /// Capacity profiles the agent holds, each with an optional personal limit (C2).
+    pub capacity_profiles: Vec<AgentProfile>,
+}
+
+/// A capacity profile (C2): how many work items of a kind an agent may hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CapacityProfile {
+    /// Unique id.
+    pub id: ProfileId,
+    /// Work items an agent may hold at once under it. Default 1, range 1–1000.
+    pub limit: u32,
+    /// When a closed item stops counting.
+    pub reset: ProfileReset,
+    /// While an agent is at this profile's limit, they get no work at all.
+    pub blocks_assignment: bool,
+}
+
+impl Default for CapacityProfile {
+    fn default() -> Self {
+        Self::new("", 1)
+    }
+}
+
+impl CapacityProfile {
+    /// A profile with a limit, resetting immediately, not blocking.
+    pub fn new(id: impl Into<ProfileId>, limit: u32) -> Self {
+        Self {
+            id: id.into(),
+            limit,
+            reset: ProfileReset::Immediate,
+            blocks_assignment: false,
+        }
+    }
+}
+
+/// When a closed item stops counting against a profile (C2, C6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum ProfileReset {
+    /// At once, when capacity is released (C5).
+    #[default]
+    Immediate,
+    /// At the next local midnight (C6).
+    EndOfDay,
+}
+
+/// A profile an agent holds, with an optional personal limit (C2).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AgentProfile {
+    /// The profile.
+    pub profile: ProfileId,
+    /// The agent's own limit, instead of the profile's.
+    pub limit: Option<u32>,
+}
+
+impl AgentProfile {
+    /// The agent holds `profile` at its own limit.
+    pub fn new(profile: impl Into<ProfileId>) -> Self {
+        Self {
+            profile: profile.into(),
+            limit: None,
+        }
+    }
+}
+
+/// When capacity is released after a conversation ends (C5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum WrapUpBlocking {
+    /// At close (default).
+    #[default]
+    Always,
+    /// This many minutes (1–60) after wrap-up starts, or at close if sooner.
+    Custom {
+        /// Minutes after wrap-up starts.
+        minutes: u8,
+    },
+    /// When wrap-up starts.
+    Never,
 }
 
 impl Default for Agent {
@@ -283,6 +375,7 @@ impl Agent {
             default_presence: PresenceId::new(builtin::AVAILABLE),
             experience: Experience::Standalone,
             skills: Vec::new(),
+            capacity_profiles: Vec::new(),
         }
     }
 }

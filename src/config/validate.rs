@@ -2,11 +2,16 @@
 
 use indexmap::IndexMap;
 
-use super::{Agent, Channel, Config, Distribution, OrgSettings, Workstream};
+use super::{
+    Agent, CapacityProfile, Channel, Config, Distribution, OrgSettings, Workstream, WrapUpBlocking,
+};
 use crate::error::{ConfigError, IdKind};
-use crate::ids::{AgentId, PresenceId, QueueId, TemplateId, WorkstreamId};
+use crate::ids::{AgentId, PresenceId, ProfileId, QueueId, TemplateId, WorkstreamId};
 use crate::presence::{self, BaseStatus, Presence};
 use crate::template::{self, MAX_FIELDS, MAX_TIMEOUT_SECS, Scenario, Template};
+
+/// Largest work-item limit of a profile (C2).
+const MAX_PROFILE_LIMIT: u32 = 1000;
 
 /// Longest auto-close deadline a workstream may set: a year (L2).
 pub(crate) const MAX_AUTO_CLOSE_SECS: u32 = 366 * 24 * 3600;
@@ -31,7 +36,11 @@ pub(crate) struct CompiledWorkstream {
     /// Template index per scenario, in [`SCENARIOS`] order.
     pub(crate) templates: [usize; 7],
     pub(crate) allowed: Vec<BaseStatus>,
+    /// Units an item needs; 0 for profile-based workstreams (C1, C3).
     pub(crate) units: i64,
+    /// Profiles an item consumes unless it names its own (C2).
+    pub(crate) profiles: Vec<usize>,
+    pub(crate) wrap_up: WrapUpBlocking,
     /// Auto-close seconds for Open, Active, Waiting, WrapUp (L2).
     pub(crate) auto_close: [Option<u32>; 4],
     /// Affinity (A7); only push workstreams have it.
@@ -83,8 +92,10 @@ pub(crate) struct Compiled {
     pub(crate) templates: IndexMap<TemplateId, Template>,
     pub(crate) workstreams: IndexMap<WorkstreamId, CompiledWorkstream>,
     pub(crate) queues: IndexMap<QueueId, CompiledQueue>,
-    /// Agents in configuration order, with their default presence as an index.
-    pub(crate) agents: IndexMap<AgentId, (Agent, usize)>,
+    /// Capacity profiles (C2).
+    pub(crate) profiles: IndexMap<ProfileId, CapacityProfile>,
+    /// Agents in configuration order.
+    pub(crate) agents: CompiledAgents,
 }
 
 impl Compiled {
@@ -154,6 +165,12 @@ fn check_org(org: &OrgSettings) -> Result<(), ConfigError> {
         org.session_limit.into(),
         1,
         100,
+    )?;
+    in_range(
+        || "org.utc_offset_minutes".into(),
+        org.utc_offset_minutes.into(),
+        -840,
+        840,
     )?;
     in_range(
         || "org.max_consultants".into(),
@@ -266,10 +283,57 @@ fn compile_templates(custom: &[Template]) -> Result<IndexMap<TemplateId, Templat
     Ok(all)
 }
 
+fn compile_profiles(
+    list: &[CapacityProfile],
+) -> Result<IndexMap<ProfileId, CapacityProfile>, ConfigError> {
+    let mut profiles = IndexMap::with_capacity(list.len());
+    for (i, p) in list.iter().enumerate() {
+        let at = format!("capacity_profiles[{i}]");
+        not_empty(IdKind::Profile, &p.id.0, || format!("{at}.id"))?;
+        in_range(
+            || format!("{at}.limit"),
+            p.limit.into(),
+            1,
+            MAX_PROFILE_LIMIT.into(),
+        )?;
+        if profiles.insert(p.id.clone(), p.clone()).is_some() {
+            return Err(ConfigError::DuplicateId {
+                kind: IdKind::Profile,
+                id: p.id.0.clone(),
+                field: format!("{at}.id"),
+            });
+        }
+    }
+    Ok(profiles)
+}
+
+/// Resolves a list of profile names (C2).
+pub(crate) fn resolve_profiles(
+    names: &[ProfileId],
+    profiles: &IndexMap<ProfileId, CapacityProfile>,
+    field: &str,
+) -> Result<Vec<usize>, ConfigError> {
+    let mut resolved = Vec::with_capacity(names.len());
+    for (k, name) in names.iter().enumerate() {
+        let index = profiles
+            .get_index_of(name)
+            .ok_or_else(|| ConfigError::UnknownReference {
+                kind: IdKind::Profile,
+                id: name.0.clone(),
+                field: format!("{field}[{k}]"),
+            })?;
+        if !resolved.contains(&index) {
+            resolved.push(index);
+        }
+    }
+    Ok(resolved)
+}
+
 fn compile_workstream(
     w: &Workstream,
     at: &str,
     templates: &IndexMap<TemplateId, Template>,
+    profiles: &IndexMap<ProfileId, CapacityProfile>,
 ) -> Result<CompiledWorkstream, ConfigError> {
     not_empty(IdKind::Workstream, &w.id.0, || format!("{at}.id"))?;
     if w.channel == Channel::Voice && w.distribution == Distribution::Pick {
@@ -277,12 +341,28 @@ fn compile_workstream(
             field: format!("{at}.distribution"),
         });
     }
-    in_range(
-        || format!("{at}.capacity_units"),
-        w.capacity_units.into(),
-        0,
-        1_000_000,
+    if w.capacity_units.is_some() && !w.capacity_profiles.is_empty() {
+        return Err(ConfigError::UnitsAndProfiles {
+            field: format!("{at}.capacity_profiles"),
+        });
+    }
+    if let Some(units) = w.capacity_units {
+        in_range(
+            || format!("{at}.capacity_units"),
+            units.into(),
+            0,
+            1_000_000,
+        )?;
+    }
+    let profile_list = resolve_profiles(
+        &w.capacity_profiles,
+        profiles,
+        &format!("{at}.capacity_profiles"),
     )?;
+    if let WrapUpBlocking::Custom { minutes } = w.wrap_up {
+        in_range(|| format!("{at}.wrap_up.minutes"), minutes.into(), 1, 60)?;
+    }
+
     let mut resolved = [0; 7];
     for (slot, scenario) in SCENARIOS.iter().enumerate() {
         let name = match w.templates.get(scenario) {
@@ -324,7 +404,11 @@ fn compile_workstream(
         distribution: w.distribution,
         templates: resolved,
         allowed: w.allowed_presences.clone(),
-        units: w.capacity_units.into(),
+        units: w
+            .capacity_units
+            .map_or(if profile_list.is_empty() { 10 } else { 0 }, i64::from),
+        profiles: profile_list,
+        wrap_up: w.wrap_up,
         auto_close,
         affinity: w.distribution == Distribution::Push
             && w.affinity.unwrap_or(w.channel.default_affinity()),
@@ -340,11 +424,12 @@ pub(crate) fn compile(config: &Config) -> Result<Compiled, ConfigError> {
     check_org(&config.org)?;
     let presences = compile_presences(&config.presences)?;
     let templates = compile_templates(&config.templates)?;
+    let profiles = compile_profiles(&config.capacity_profiles)?;
 
     let mut workstreams = IndexMap::with_capacity(config.workstreams.len());
     for (i, w) in config.workstreams.iter().enumerate() {
         let at = format!("workstreams[{i}]");
-        let compiled = compile_workstream(w, &at, &templates)?;
+        let compiled = compile_workstream(w, &at, &templates, &profiles)?;
         if workstreams.insert(w.id.clone(), compiled).is_some() {
             return Err(ConfigError::DuplicateId {
                 kind: IdKind::Workstream,
@@ -354,7 +439,7 @@ pub(crate) fn compile(config: &Config) -> Result<Compiled, ConfigError> {
         }
     }
 
-    let agents = compile_agents(&config.agents, &presences)?;
+    let agents = compile_agents(&config.agents, &presences, &profiles)?;
     let queues = compile_queues(&config.queues, &agents)?;
     check_contacts(&config.contacts)?;
 
@@ -362,17 +447,29 @@ pub(crate) fn compile(config: &Config) -> Result<Compiled, ConfigError> {
         org: config.org.clone(),
         presences,
         templates,
+        profiles,
         workstreams,
         queues,
         agents,
     })
 }
 
-type CompiledAgents = IndexMap<AgentId, (Agent, usize)>;
+/// An agent with references resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CompiledAgent {
+    pub(crate) agent: Agent,
+    /// Index of the default presence.
+    pub(crate) default_presence: usize,
+    /// Profiles held: profile index and the limit that applies (C2).
+    pub(crate) profiles: Vec<(usize, u32)>,
+}
+
+type CompiledAgents = IndexMap<AgentId, CompiledAgent>;
 
 fn compile_agents(
     list: &[Agent],
     presences: &IndexMap<PresenceId, Presence>,
+    profiles: &IndexMap<ProfileId, CapacityProfile>,
 ) -> Result<CompiledAgents, ConfigError> {
     let mut agents = IndexMap::with_capacity(list.len());
     for (i, a) in list.iter().enumerate() {
@@ -397,7 +494,39 @@ fn compile_agents(
                 presence: a.default_presence.0.clone(),
             });
         }
-        if agents.insert(a.id.clone(), (a.clone(), default)).is_some() {
+        let mut held = Vec::with_capacity(a.capacity_profiles.len());
+        for (k, p) in a.capacity_profiles.iter().enumerate() {
+            let field = || format!("{at}.capacity_profiles[{k}]");
+            let index =
+                profiles
+                    .get_index_of(&p.profile)
+                    .ok_or_else(|| ConfigError::UnknownReference {
+                        kind: IdKind::Profile,
+                        id: p.profile.0.clone(),
+                        field: field(),
+                    })?;
+            if held.iter().any(|&(h, _)| h == index) {
+                return Err(ConfigError::DuplicateId {
+                    kind: IdKind::Profile,
+                    id: p.profile.0.clone(),
+                    field: field(),
+                });
+            }
+            let limit = p.limit.unwrap_or(profiles[index].limit);
+            in_range(
+                || format!("{}.limit", field()),
+                limit.into(),
+                1,
+                MAX_PROFILE_LIMIT.into(),
+            )?;
+            held.push((index, limit));
+        }
+        let compiled = CompiledAgent {
+            agent: a.clone(),
+            default_presence: default,
+            profiles: held,
+        };
+        if agents.insert(a.id.clone(), compiled).is_some() {
             return Err(ConfigError::DuplicateId {
                 kind: IdKind::Agent,
                 id: a.id.0.clone(),

@@ -64,20 +64,19 @@ impl Switchboard {
 
     /// Whether routable agent `a` may be offered item `i` (A4, P7, C1, T6).
     fn eligible(&self, a: usize, i: usize) -> bool {
-        let agent = &self.agents[a];
         let item = &self.items[i];
         let ws = &self.cfg.workstreams[item.workstream];
         ws.allows(self.base_status(a))
-            && agent.free_units() >= ws.units
+            && self.has_room(a, i)
             && item.declines_by(a) < self.cfg.org.declines_allowed
             && self.has_skills(a, &item.spec.required_skills)
     }
 
     fn has_skills(&self, a: usize, required: &[String]) -> bool {
-        let Some((_, (agent, _))) = self.cfg.agents.get_index(a) else {
+        let Some((_, c)) = self.cfg.agents.get_index(a) else {
             return false;
         };
-        required.iter().all(|skill| agent.skills.contains(skill))
+        required.iter().all(|skill| c.agent.skills.contains(skill))
     }
 
     /// The best eligible member of queue `q` for item `i`: in the order of
@@ -85,7 +84,7 @@ impl Switchboard {
     /// else the one with fewest declines of it (T6).
     fn choose_agent(&self, q: usize, i: usize) -> Option<usize> {
         let method = self.method(q, i);
-        let units = self.cfg.workstreams[self.items[i].workstream].units;
+        let units = self.items[i].units;
         let index = &self.queues[q].index;
         if index.most_free().is_none_or(|free| free < units) {
             return None;

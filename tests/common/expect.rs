@@ -4,7 +4,7 @@
 
 use switchboard::{
     AlertKind, DEFAULT_ICON, Notification, NotificationEnd, NotificationId, NotificationKind,
-    Output, PresenceReason, RenderedField, RerouteReason, Scenario, SessionId, WorkItemId,
+    Output, Overage, PresenceReason, RenderedField, RerouteReason, Scenario, SessionId, WorkItemId,
     presences,
 };
 
@@ -96,8 +96,8 @@ pub fn assigned(item: &str, agent: &str, unseen: bool) -> Output {
     }
 }
 
-/// `WorkAssigned` of a forced assignment (C4) that took `agent` `overage` units past capacity.
-pub fn forced(item: &str, agent: &str, overage: Option<i64>) -> Output {
+/// `WorkAssigned` of a forced assignment (C4), with how far it took `agent` past capacity.
+pub fn forced(item: &str, agent: &str, overage: Option<Overage>) -> Output {
     Output::WorkAssigned {
         item: item.into(),
         agent: agent.into(),

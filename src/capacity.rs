@@ -1,0 +1,273 @@
+//! Capacity: units (C1) and profiles (C2–C9). What an agent holds, whether
+//! an item fits, and taking and giving back capacity as work moves.
+
+use chrono::{DateTime, Days, NaiveTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Channel, ProfileReset, WrapUpBlocking};
+use crate::conversation::ConversationState;
+use crate::error::InputError;
+use crate::ids::{ProfileId, WorkItemId};
+use crate::switchboard::Switchboard;
+use crate::timer::Timer;
+use crate::work::Place;
+
+/// How far a forced assignment (C4) took an agent past their capacity.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overage {
+    /// Units past the agent's capacity units (0 for profile-based work).
+    pub units: i64,
+    /// Profiles whose limit the agent is now past.
+    pub profiles: Vec<ProfileId>,
+}
+
+/// One profile an agent holds and how much of it is taken (C2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ProfileUse {
+    pub(crate) profile: usize,
+    pub(crate) limit: u32,
+    /// Items assigned under it.
+    pub(crate) open: u32,
+    /// Items offered under it (held, *ours*, as units are).
+    pub(crate) held: u32,
+    /// Closed items that count until the next local midnight (C6).
+    pub(crate) closed_today: u32,
+}
+
+impl ProfileUse {
+    pub(crate) fn new(profile: usize, limit: u32) -> Self {
+        Self {
+            profile,
+            limit,
+            open: 0,
+            held: 0,
+            closed_today: 0,
+        }
+    }
+
+    /// Items counting against the limit.
+    pub(crate) fn taken(&self) -> u32 {
+        self.open + self.held + self.closed_today
+    }
+
+    pub(crate) fn full(&self) -> bool {
+        self.taken() >= self.limit
+    }
+}
+
+impl Switchboard {
+    /// Whether agent `a` has room for item `i` in units and in every profile
+    /// it consumes, and no blocking profile is full (C1, C2, C8).
+    pub(crate) fn has_room(&self, a: usize, i: usize) -> bool {
+        let agent = &self.agents[a];
+        let item = &self.items[i];
+        if agent.free_units() < item.units || self.blocked(a) {
+            return false;
+        }
+        let channel = self.cfg.workstreams[item.workstream].channel;
+        if agent.escalations > 0
+            && matches!(
+                channel,
+                Channel::Chat | Channel::PersistentChat | Channel::Voice
+            )
+        {
+            return false; // C8: no new chat or voice work during an escalation
+        }
+        item.profiles
+            .iter()
+            .all(|&p| agent.profiles.iter().any(|u| u.profile == p && !u.full()))
+    }
+
+    /// Whether a full profile with assignment blocking keeps all work from agent `a` (C2).
+    pub(crate) fn blocked(&self, a: usize) -> bool {
+        self.agents[a].profiles.iter().any(|u| {
+            u.full()
+                && self
+                    .cfg
+                    .profiles
+                    .get_index(u.profile)
+                    .is_some_and(|(_, p)| p.blocks_assignment)
+        })
+    }
+
+    /// Counts item `i` against agent `a` as offered (C1, *ours*).
+    pub(crate) fn hold(&mut self, a: usize, i: usize) {
+        let (units, profiles) = (self.items[i].units, &self.items[i].profiles);
+        let agent = &mut self.agents[a];
+        agent.offered_units += units;
+        for u in agent
+            .profiles
+            .iter_mut()
+            .filter(|u| profiles.contains(&u.profile))
+        {
+            u.held += 1;
+        }
+    }
+
+    /// Gives back what an offer of item `i` held.
+    pub(crate) fn unhold(&mut self, a: usize, i: usize) {
+        let (units, profiles) = (self.items[i].units, &self.items[i].profiles);
+        let agent = &mut self.agents[a];
+        agent.offered_units -= units;
+        for u in agent
+            .profiles
+            .iter_mut()
+            .filter(|u| profiles.contains(&u.profile))
+        {
+            u.held = u.held.saturating_sub(1);
+        }
+    }
+
+    /// Counts item `i` against agent `a` as assigned (C1, C2). Returns the
+    /// overage when this takes the agent past a limit (C4).
+    pub(crate) fn consume(&mut self, a: usize, i: usize) -> Option<Overage> {
+        let (units, profiles) = (self.items[i].units, &self.items[i].profiles);
+        let agent = &mut self.agents[a];
+        agent.assigned_units += units;
+        let mut over = Overage {
+            units: (-agent.free_units()).max(0),
+            profiles: Vec::new(),
+        };
+        for u in agent
+            .profiles
+            .iter_mut()
+            .filter(|u| profiles.contains(&u.profile))
+        {
+            u.open += 1;
+            if u.taken() > u.limit {
+                over.profiles.push(
+                    self.cfg
+                        .profiles
+                        .get_index(u.profile)
+                        .map(|(id, _)| id.clone())
+                        .unwrap_or_default(),
+                );
+            }
+        }
+        self.items[i].holds_capacity = true;
+        (over.units > 0 || !over.profiles.is_empty()).then_some(over)
+    }
+
+    /// Gives back what assigned item `i` takes from agent `a`: units, and
+    /// profiles — at once, or at the next local midnight for end-of-day
+    /// profiles (C5, C6). Starts a cycle (C9).
+    pub(crate) fn release_capacity(&mut self, a: usize, i: usize) {
+        if !std::mem::take(&mut self.items[i].holds_capacity) {
+            return;
+        }
+        let (units, profiles) = (self.items[i].units, &self.items[i].profiles);
+        self.next_release += 1;
+        let mut end_of_day = false;
+        let agent = &mut self.agents[a];
+        agent.assigned_units -= units;
+        agent.last_release = self.next_release;
+        for u in agent
+            .profiles
+            .iter_mut()
+            .filter(|u| profiles.contains(&u.profile))
+        {
+            u.open = u.open.saturating_sub(1);
+            let reset = self.cfg.profiles.get_index(u.profile).map(|(_, p)| p.reset);
+            if reset == Some(ProfileReset::EndOfDay) {
+                u.closed_today += 1;
+                end_of_day = true;
+            }
+        }
+        if end_of_day && self.end_of_day.is_none() {
+            let midnight = self.next_local_midnight(self.clock);
+            self.end_of_day = Some(self.timers.schedule(midnight, Timer::EndOfDay));
+        }
+        self.cycle_due = true;
+        self.reindex(a);
+    }
+
+    /// The first local midnight after `now`, in UTC (C6).
+    fn next_local_midnight(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let offset = TimeDelta::minutes(self.cfg.org.utc_offset_minutes.into());
+        let local = now.naive_utc() + offset;
+        let next = local
+            .date()
+            .checked_add_days(Days::new(1))
+            .unwrap_or(local.date())
+            .and_time(NaiveTime::MIN);
+        (next - offset).and_utc()
+    }
+
+    /// Local midnight: end-of-day profiles let go of closed items (C6).
+    pub(crate) fn end_of_day(&mut self) {
+        self.end_of_day = None;
+        for a in 0..self.agents.len() {
+            let mut changed = false;
+            for u in &mut self.agents[a].profiles {
+                changed |= std::mem::take(&mut u.closed_today) > 0;
+            }
+            if changed {
+                self.cycle_due = true;
+                self.follow_capacity(a);
+            }
+        }
+    }
+
+    /// Wrap-up started for assigned item `i` (C5): Never releases capacity
+    /// now, Custom after its minutes (or at close if sooner), Always at close.
+    pub(crate) fn wrap_up_started(&mut self, a: usize, i: usize) {
+        match self.cfg.workstreams[self.items[i].workstream].wrap_up {
+            WrapUpBlocking::Always => {}
+            WrapUpBlocking::Never => {
+                self.release_capacity(a, i);
+                self.follow_capacity(a);
+            }
+            WrapUpBlocking::Custom { minutes } => {
+                let at = Self::after(self.clock, u32::from(minutes) * 60);
+                self.items[i].wrap_release =
+                    Some(self.timers.schedule(at, Timer::WrapUpRelease(i)));
+            }
+        }
+    }
+
+    /// Custom wrap-up blocking ran out (C5): capacity is released and presence recomputed.
+    pub(crate) fn wrap_up_release(&mut self, i: usize) {
+        self.items[i].wrap_release = None;
+        if let Place::Assigned { agent, .. } = self.items[i].place {
+            self.release_capacity(agent, i);
+            self.follow_capacity(agent);
+        }
+    }
+
+    /// Starts or ends a voice or video escalation of an Active conversation (C8).
+    ///
+    /// # Errors
+    /// `InvalidTransition` unless the conversation is Active;
+    /// `EscalationUnchanged` when it already is (or is not) escalated.
+    pub(crate) fn escalate(&mut self, item: &WorkItemId, on: bool) -> Result<(), InputError> {
+        let i = self.item_index(item)?;
+        let Place::Assigned { agent, .. } = self.items[i].place else {
+            return Err(self.invalid(i, ConversationState::Active));
+        };
+        if self.items[i].state != ConversationState::Active {
+            return Err(self.invalid(i, ConversationState::Active));
+        }
+        if self.items[i].escalated == on {
+            return Err(InputError::EscalationUnchanged(item.clone()));
+        }
+        if on {
+            self.items[i].escalated = true;
+            self.agents[agent].escalations += 1;
+        } else {
+            self.end_escalation(i);
+        }
+        Ok(())
+    }
+
+    /// The escalation of item `i`, if any, ends; its agent may take chat and voice work again.
+    pub(crate) fn end_escalation(&mut self, i: usize) {
+        if !std::mem::take(&mut self.items[i].escalated) {
+            return;
+        }
+        if let Place::Assigned { agent, .. } = self.items[i].place {
+            let state = &mut self.agents[agent];
+            state.escalations = state.escalations.saturating_sub(1);
+            self.cycle_due = true;
+        }
+    }
+}
