@@ -1,6 +1,8 @@
 //! Agent state and the presence inputs: sign-in and sign-out, chosen
 //! presence, resets, disconnects (P2–P8).
 
+use serde::{Deserialize, Serialize};
+
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::capacity::ProfileUse;
@@ -17,7 +19,7 @@ use crate::timer::{Timer, TimerKey};
 use crate::work::Place;
 
 /// What keeps an agent's presence where it is (P4, P6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum PresenceMode {
     /// Computed from capacity in use; follows every change (P5).
     Computed,
@@ -30,7 +32,7 @@ pub(crate) enum PresenceMode {
 }
 
 /// What a disconnect saved, to restore on a timely reconnect (P8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Disconnect {
     pub(crate) at: DateTime<Utc>,
     /// When the grace runs out (L1: Active work goes back to its queue).
@@ -42,7 +44,7 @@ pub(crate) struct Disconnect {
 /// One agent's live state.
 // Independent facts reported by the host; no two of them form a state.
 #[allow(clippy::struct_excessive_bools)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct AgentState {
     /// Capacity units the agent has (C1).
     pub(crate) capacity: i64,
@@ -68,7 +70,8 @@ pub(crate) struct AgentState {
     /// Release counter value at the last capacity release (0: never, or a
     /// fresh sign-in), for LeastActive.
     pub(crate) last_release: u64,
-    /// The rank this agent stands under in the queue indexes.
+    /// The rank this agent stands under in the queue indexes; rebuilt on restore.
+    #[serde(skip)]
     pub(crate) ranked_as: Option<RankKey>,
     /// Capacity profiles held and their use (C2).
     pub(crate) profiles: Vec<ProfileUse>,
@@ -139,7 +142,7 @@ impl Switchboard {
     /// Index of a signed-in agent.
     pub(crate) fn signed_in_agent(&self, agent: &AgentId) -> Result<usize, InputError> {
         let a = self.agent_index(agent)?;
-        if self.agents[a].signed_in {
+        if self.state.agents[a].signed_in {
             Ok(a)
         } else {
             Err(InputError::NotSignedIn(agent.clone()))
@@ -149,7 +152,7 @@ impl Switchboard {
     /// Index of a signed-in, connected agent.
     fn connected_agent(&self, agent: &AgentId) -> Result<usize, InputError> {
         let a = self.signed_in_agent(agent)?;
-        if self.agents[a].connected {
+        if self.state.agents[a].connected {
             Ok(a)
         } else {
             Err(InputError::Disconnected(agent.clone()))
@@ -160,7 +163,7 @@ impl Switchboard {
     pub(crate) fn base_status(&self, a: usize) -> BaseStatus {
         self.cfg
             .presences
-            .get_index(self.agents[a].presence)
+            .get_index(self.state.agents[a].presence)
             .map_or(BaseStatus::Offline, |(_, p)| p.base)
     }
 
@@ -172,11 +175,11 @@ impl Switchboard {
         mode: PresenceMode,
         why: PresenceReason,
     ) {
-        let agent = &mut self.agents[a];
+        let agent = &mut self.state.agents[a];
         agent.mode = mode;
         let from = std::mem::replace(&mut agent.presence, to);
         if from != to {
-            self.cycle_due = true;
+            self.state.cycle_due = true;
             let name = |i: usize| self.presence_id(i);
             self.emit(Output::PresenceChanged {
                 agent: self.agent_id(a),
@@ -189,7 +192,7 @@ impl Switchboard {
 
     /// After capacity in use changed: a computed presence follows (P5).
     pub(crate) fn follow_capacity(&mut self, a: usize) {
-        let agent = &self.agents[a];
+        let agent = &self.state.agents[a];
         if agent.signed_in && agent.connected && agent.mode == PresenceMode::Computed {
             self.set_presence(
                 a,
@@ -203,7 +206,7 @@ impl Switchboard {
     /// The agent accepted, opened or closed work: a presence chosen as
     /// Available or Busy gives way to the computed one (P4).
     pub(crate) fn work_changed_hands(&mut self, a: usize) {
-        let agent = &self.agents[a];
+        let agent = &self.state.agents[a];
         if agent.connected
             && matches!(
                 agent.mode,
@@ -234,16 +237,19 @@ impl Switchboard {
         if matches!(base, BaseStatus::Offline | BaseStatus::Away) {
             (default, PresenceMode::Chosen)
         } else {
-            (self.agents[a].computed_presence(), PresenceMode::Computed)
+            (
+                self.state.agents[a].computed_presence(),
+                PresenceMode::Computed,
+            )
         }
     }
 
     pub(crate) fn sign_in(&mut self, agent: &AgentId) -> Result<(), InputError> {
         let a = self.agent_index(agent)?;
-        if self.agents[a].signed_in {
+        if self.state.agents[a].signed_in {
             return Err(InputError::AlreadySignedIn(agent.clone()));
         }
-        let state = &mut self.agents[a];
+        let state = &mut self.state.agents[a];
         state.signed_in = true;
         state.connected = true;
         state.in_focus = true;
@@ -252,7 +258,7 @@ impl Switchboard {
         let (to, mode) = self.initial_presence(a);
         self.reindex(a);
         self.set_presence(a, to, mode, PresenceReason::SignedIn);
-        self.cycle_due = true;
+        self.state.cycle_due = true;
         Ok(())
     }
 
@@ -260,15 +266,16 @@ impl Switchboard {
         let a = self.signed_in_agent(agent)?;
         // Out of routing first, so releasing work below does not recompute
         // a presence that is about to become Offline.
-        let state = &mut self.agents[a];
+        let state = &mut self.state.agents[a];
         state.signed_in = false;
         state.connected = false;
         if let Some(saved) = state.disconnected.take() {
-            self.timers.cancel(saved.grace);
+            self.state.timers.cancel(saved.grace);
         }
         self.reindex(a);
         // Offers first, in issue order, then the work assigned to the agent.
         let alerts: Vec<_> = self
+            .state
             .offers
             .iter()
             .filter(|(_, o)| {
@@ -281,6 +288,7 @@ impl Switchboard {
         }
         self.leave_all_consults(a);
         let held: Vec<usize> = self
+            .state
             .items
             .values()
             .enumerate()
@@ -288,13 +296,14 @@ impl Switchboard {
             .map(|(i, _)| i)
             .collect();
         for i in held {
-            if self.items[i].state == ConversationState::WrapUp {
+            if self.state.items[i].state == ConversationState::WrapUp {
                 self.close_item(i, CloseReason::AgentSignedOut);
             } else {
                 self.unassign(i, RerouteReason::SignedOut);
             }
         }
         let own: Vec<_> = self
+            .state
             .sessions
             .iter()
             .filter(|(_, s)| s.agent == a)
@@ -342,12 +351,12 @@ impl Switchboard {
         why: PresenceReason,
     ) -> Result<(), InputError> {
         let a = self.connected_agent(agent)?;
-        if self.agents[a].mode != PresenceMode::Penalty {
+        if self.state.agents[a].mode != PresenceMode::Penalty {
             return Err(InputError::NoPenalty(agent.clone()));
         }
         self.set_presence(
             a,
-            self.agents[a].computed_presence(),
+            self.state.agents[a].computed_presence(),
             PresenceMode::Computed,
             why,
         );
@@ -361,7 +370,7 @@ impl Switchboard {
 
     pub(crate) fn set_focus(&mut self, agent: &AgentId, in_focus: bool) -> Result<(), InputError> {
         let a = self.agent_index(agent)?;
-        self.agents[a].in_focus = in_focus;
+        self.state.agents[a].in_focus = in_focus;
         Ok(())
     }
 
@@ -371,7 +380,7 @@ impl Switchboard {
         granted: bool,
     ) -> Result<(), InputError> {
         let a = self.agent_index(agent)?;
-        self.agents[a].desktop_permission = granted;
+        self.state.agents[a].desktop_permission = granted;
         Ok(())
     }
 
@@ -382,8 +391,11 @@ impl Switchboard {
     ) -> Result<(), InputError> {
         let a = self.connected_agent(agent)?;
         let grace_ends = Self::after(now, self.cfg.org.reconnect_grace_secs);
-        let grace = self.timers.schedule(grace_ends, Timer::ReconnectGrace(a));
-        let state = &mut self.agents[a];
+        let grace = self
+            .state
+            .timers
+            .schedule(grace_ends, Timer::ReconnectGrace(a));
+        let state = &mut self.state.agents[a];
         state.connected = false;
         state.disconnected = Some(Disconnect {
             at: now,
@@ -393,10 +405,10 @@ impl Switchboard {
         });
         self.reindex(a);
         // Offers in flight are treated as unseen (T3).
-        for offer in self.offers.values_mut().filter(|o| o.agent == a) {
+        for offer in self.state.offers.values_mut().filter(|o| o.agent == a) {
             offer.displayed = false;
         }
-        let mode = self.agents[a].mode;
+        let mode = self.state.agents[a].mode;
         self.set_presence(
             a,
             presence::BUILTIN_OFFLINE,
@@ -412,12 +424,12 @@ impl Switchboard {
         now: DateTime<Utc>,
     ) -> Result<(), InputError> {
         let a = self.signed_in_agent(agent)?;
-        let Some(saved) = self.agents[a].disconnected else {
+        let Some(saved) = self.state.agents[a].disconnected else {
             return Err(InputError::NotDisconnected(agent.clone()));
         };
-        self.timers.cancel(saved.grace);
+        self.state.timers.cancel(saved.grace);
         let grace = TimeDelta::seconds(self.cfg.org.reconnect_grace_secs.into());
-        let state = &mut self.agents[a];
+        let state = &mut self.state.agents[a];
         state.connected = true;
         state.disconnected = None;
         let (to, mode) = if now - saved.at <= grace {
@@ -432,17 +444,18 @@ impl Switchboard {
         };
         self.reindex(a);
         self.set_presence(a, to, mode, PresenceReason::Reconnected);
-        self.cycle_due = true;
+        self.state.cycle_due = true;
         Ok(())
     }
 
     /// The reconnect grace ran out (P8, L1): the agent's Active work goes
     /// back to its queue (Active → Open); wrap-ups and Waiting conversations stay.
     pub(crate) fn grace_expired(&mut self, a: usize) {
-        if self.agents[a].disconnected.is_none() {
+        if self.state.agents[a].disconnected.is_none() {
             return;
         }
         let active: Vec<usize> = self
+            .state
             .items
             .values()
             .enumerate()

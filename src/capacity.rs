@@ -22,7 +22,7 @@ pub struct Overage {
 }
 
 /// One profile an agent holds and how much of it is taken (C2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct ProfileUse {
     pub(crate) profile: usize,
     pub(crate) limit: u32,
@@ -59,8 +59,8 @@ impl Switchboard {
     /// Whether agent `a` has room for item `i` in units and in every profile
     /// it consumes, and no blocking profile is full (C1, C2, C8).
     pub(crate) fn has_room(&self, a: usize, i: usize) -> bool {
-        let agent = &self.agents[a];
-        let item = &self.items[i];
+        let agent = &self.state.agents[a];
+        let item = &self.state.items[i];
         if agent.free_units() < item.units || self.blocked(a) {
             return false;
         }
@@ -80,7 +80,7 @@ impl Switchboard {
 
     /// Whether a full profile with assignment blocking keeps all work from agent `a` (C2).
     pub(crate) fn blocked(&self, a: usize) -> bool {
-        self.agents[a].profiles.iter().any(|u| {
+        self.state.agents[a].profiles.iter().any(|u| {
             u.full()
                 && self
                     .cfg
@@ -92,8 +92,8 @@ impl Switchboard {
 
     /// Counts item `i` against agent `a` as offered (C1, *ours*).
     pub(crate) fn hold(&mut self, a: usize, i: usize) {
-        let (units, profiles) = (self.items[i].units, &self.items[i].profiles);
-        let agent = &mut self.agents[a];
+        let (units, profiles) = (self.state.items[i].units, &self.state.items[i].profiles);
+        let agent = &mut self.state.agents[a];
         agent.offered_units += units;
         for u in agent
             .profiles
@@ -106,8 +106,8 @@ impl Switchboard {
 
     /// Gives back what an offer of item `i` held.
     pub(crate) fn unhold(&mut self, a: usize, i: usize) {
-        let (units, profiles) = (self.items[i].units, &self.items[i].profiles);
-        let agent = &mut self.agents[a];
+        let (units, profiles) = (self.state.items[i].units, &self.state.items[i].profiles);
+        let agent = &mut self.state.agents[a];
         agent.offered_units -= units;
         for u in agent
             .profiles
@@ -121,8 +121,8 @@ impl Switchboard {
     /// Counts item `i` against agent `a` as assigned (C1, C2). Returns the
     /// overage when this takes the agent past a limit (C4).
     pub(crate) fn consume(&mut self, a: usize, i: usize) -> Option<Overage> {
-        let (units, profiles) = (self.items[i].units, &self.items[i].profiles);
-        let agent = &mut self.agents[a];
+        let (units, profiles) = (self.state.items[i].units, &self.state.items[i].profiles);
+        let agent = &mut self.state.agents[a];
         agent.assigned_units += units;
         let mut over = Overage {
             units: (-agent.free_units()).max(0),
@@ -144,7 +144,7 @@ impl Switchboard {
                 );
             }
         }
-        self.items[i].holds_capacity = true;
+        self.state.items[i].holds_capacity = true;
         (over.units > 0 || !over.profiles.is_empty()).then_some(over)
     }
 
@@ -152,15 +152,15 @@ impl Switchboard {
     /// profiles — at once, or at the next local midnight for end-of-day
     /// profiles (C5, C6). Starts a cycle (C9).
     pub(crate) fn release_capacity(&mut self, a: usize, i: usize) {
-        if !std::mem::take(&mut self.items[i].holds_capacity) {
+        if !std::mem::take(&mut self.state.items[i].holds_capacity) {
             return;
         }
-        let (units, profiles) = (self.items[i].units, &self.items[i].profiles);
-        self.next_release += 1;
+        let (units, profiles) = (self.state.items[i].units, &self.state.items[i].profiles);
+        self.state.next_release += 1;
         let mut end_of_day = false;
-        let agent = &mut self.agents[a];
+        let agent = &mut self.state.agents[a];
         agent.assigned_units -= units;
-        agent.last_release = self.next_release;
+        agent.last_release = self.state.next_release;
         for u in agent
             .profiles
             .iter_mut()
@@ -173,11 +173,11 @@ impl Switchboard {
                 end_of_day = true;
             }
         }
-        if end_of_day && self.end_of_day.is_none() {
-            let midnight = self.next_local_midnight(self.clock);
-            self.end_of_day = Some(self.timers.schedule(midnight, Timer::EndOfDay));
+        if end_of_day && self.state.end_of_day.is_none() {
+            let midnight = self.next_local_midnight(self.state.clock);
+            self.state.end_of_day = Some(self.state.timers.schedule(midnight, Timer::EndOfDay));
         }
-        self.cycle_due = true;
+        self.state.cycle_due = true;
         self.reindex(a);
     }
 
@@ -195,14 +195,14 @@ impl Switchboard {
 
     /// Local midnight: end-of-day profiles let go of closed items (C6).
     pub(crate) fn end_of_day(&mut self) {
-        self.end_of_day = None;
-        for a in 0..self.agents.len() {
+        self.state.end_of_day = None;
+        for a in 0..self.state.agents.len() {
             let mut changed = false;
-            for u in &mut self.agents[a].profiles {
+            for u in &mut self.state.agents[a].profiles {
                 changed |= std::mem::take(&mut u.closed_today) > 0;
             }
             if changed {
-                self.cycle_due = true;
+                self.state.cycle_due = true;
                 self.follow_capacity(a);
             }
         }
@@ -211,24 +211,24 @@ impl Switchboard {
     /// Wrap-up started for assigned item `i` (C5): Never releases capacity
     /// now, Custom after its minutes (or at close if sooner), Always at close.
     pub(crate) fn wrap_up_started(&mut self, a: usize, i: usize) {
-        match self.cfg.workstreams[self.items[i].workstream].wrap_up {
+        match self.cfg.workstreams[self.state.items[i].workstream].wrap_up {
             WrapUpBlocking::Always => {}
             WrapUpBlocking::Never => {
                 self.release_capacity(a, i);
                 self.follow_capacity(a);
             }
             WrapUpBlocking::Custom { minutes } => {
-                let at = Self::after(self.clock, u32::from(minutes) * 60);
-                self.items[i].wrap_release =
-                    Some(self.timers.schedule(at, Timer::WrapUpRelease(i)));
+                let at = Self::after(self.state.clock, u32::from(minutes) * 60);
+                self.state.items[i].wrap_release =
+                    Some(self.state.timers.schedule(at, Timer::WrapUpRelease(i)));
             }
         }
     }
 
     /// Custom wrap-up blocking ran out (C5): capacity is released and presence recomputed.
     pub(crate) fn wrap_up_release(&mut self, i: usize) {
-        self.items[i].wrap_release = None;
-        if let Place::Assigned { agent, .. } = self.items[i].place {
+        self.state.items[i].wrap_release = None;
+        if let Place::Assigned { agent, .. } = self.state.items[i].place {
             self.release_capacity(agent, i);
             self.follow_capacity(agent);
         }
@@ -241,18 +241,18 @@ impl Switchboard {
     /// `EscalationUnchanged` when it already is (or is not) escalated.
     pub(crate) fn escalate(&mut self, item: &WorkItemId, on: bool) -> Result<(), InputError> {
         let i = self.item_index(item)?;
-        let Place::Assigned { agent, .. } = self.items[i].place else {
+        let Place::Assigned { agent, .. } = self.state.items[i].place else {
             return Err(self.invalid(i, ConversationState::Active));
         };
-        if self.items[i].state != ConversationState::Active {
+        if self.state.items[i].state != ConversationState::Active {
             return Err(self.invalid(i, ConversationState::Active));
         }
-        if self.items[i].escalated == on {
+        if self.state.items[i].escalated == on {
             return Err(InputError::EscalationUnchanged(item.clone()));
         }
         if on {
-            self.items[i].escalated = true;
-            self.agents[agent].escalations += 1;
+            self.state.items[i].escalated = true;
+            self.state.agents[agent].escalations += 1;
         } else {
             self.end_escalation(i);
         }
@@ -261,13 +261,13 @@ impl Switchboard {
 
     /// The escalation of item `i`, if any, ends; its agent may take chat and voice work again.
     pub(crate) fn end_escalation(&mut self, i: usize) {
-        if !std::mem::take(&mut self.items[i].escalated) {
+        if !std::mem::take(&mut self.state.items[i].escalated) {
             return;
         }
-        if let Place::Assigned { agent, .. } = self.items[i].place {
-            let state = &mut self.agents[agent];
+        if let Place::Assigned { agent, .. } = self.state.items[i].place {
+            let state = &mut self.state.agents[agent];
             state.escalations = state.escalations.saturating_sub(1);
-            self.cycle_due = true;
+            self.state.cycle_due = true;
         }
     }
 }

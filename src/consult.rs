@@ -25,7 +25,8 @@ impl Switchboard {
 
     /// Pending consult requests about item `i`.
     fn consult_offers(&self, i: usize) -> Vec<NotificationId> {
-        self.offers
+        self.state
+            .offers
             .iter()
             .filter(|(_, o)| o.purpose == Purpose::Consult && o.item == i)
             .map(|(id, _)| *id)
@@ -41,10 +42,10 @@ impl Switchboard {
     ) -> Result<(), InputError> {
         let i = self.item_index(item)?;
         let a = self.signed_in_agent(agent)?;
-        if !self.agents[a].connected {
+        if !self.state.agents[a].connected {
             return Err(InputError::Disconnected(agent.clone()));
         }
-        let state = &self.items[i];
+        let state = &self.state.items[i];
         let Place::Assigned { agent: primary, .. } = state.place else {
             return Err(Self::consult_refused(
                 item,
@@ -74,7 +75,9 @@ impl Switchboard {
             ));
         }
         let pending = self.consult_offers(i);
-        if state.consultants.contains(&a) || pending.iter().any(|id| self.offers[id].agent == a) {
+        if state.consultants.contains(&a)
+            || pending.iter().any(|id| self.state.offers[id].agent == a)
+        {
             return Err(Self::consult_refused(
                 item,
                 agent,
@@ -96,14 +99,14 @@ impl Switchboard {
     ) -> Result<(), InputError> {
         let i = self.item_index(item)?;
         let a = self.agent_index(agent)?;
-        let Some(at) = self.items[i].consultants.iter().position(|c| *c == a) else {
+        let Some(at) = self.state.items[i].consultants.iter().position(|c| *c == a) else {
             return Err(Self::consult_refused(
                 item,
                 agent,
                 "the agent is not in this consult",
             ));
         };
-        self.items[i].consultants.remove(at);
+        self.state.items[i].consultants.remove(at);
         self.emit(Output::ConsultEnded {
             item: item.clone(),
             agent: agent.clone(),
@@ -113,10 +116,10 @@ impl Switchboard {
 
     /// Ends a pending consult request (T9).
     pub(crate) fn end_consult_offer(&mut self, id: NotificationId, how: NotificationEnd) {
-        let Some(offer) = self.offers.shift_remove(&id) else {
+        let Some(offer) = self.state.offers.shift_remove(&id) else {
             return;
         };
-        self.timers.cancel(offer.timer);
+        self.state.timers.cancel(offer.timer);
         self.emit(Output::NotificationEnded {
             notification: id,
             agent: self.agent_id(offer.agent),
@@ -124,7 +127,7 @@ impl Switchboard {
             how,
         });
         if how == NotificationEnd::Accepted {
-            self.items[offer.item].consultants.push(offer.agent);
+            self.state.items[offer.item].consultants.push(offer.agent);
             self.emit(Output::ConsultJoined {
                 item: self.item_id(offer.item),
                 agent: self.agent_id(offer.agent),
@@ -138,7 +141,7 @@ impl Switchboard {
         for id in self.consult_offers(i) {
             self.end_consult_offer(id, NotificationEnd::Rescinded);
         }
-        for a in std::mem::take(&mut self.items[i].consultants) {
+        for a in std::mem::take(&mut self.state.items[i].consultants) {
             self.emit(Output::ConsultEnded {
                 item: self.item_id(i),
                 agent: self.agent_id(a),
@@ -149,6 +152,7 @@ impl Switchboard {
     /// Agent `a` signs out: their consult requests are rescinded and they leave every consult.
     pub(crate) fn leave_all_consults(&mut self, a: usize) {
         let requests: Vec<_> = self
+            .state
             .offers
             .iter()
             .filter(|(_, o)| o.purpose == Purpose::Consult && o.agent == a)
@@ -157,9 +161,9 @@ impl Switchboard {
         for id in requests {
             self.end_consult_offer(id, NotificationEnd::Rescinded);
         }
-        for i in 0..self.items.len() {
-            if let Some(at) = self.items[i].consultants.iter().position(|c| *c == a) {
-                self.items[i].consultants.remove(at);
+        for i in 0..self.state.items.len() {
+            if let Some(at) = self.state.items[i].consultants.iter().position(|c| *c == a) {
+                self.state.items[i].consultants.remove(at);
                 self.emit(Output::ConsultEnded {
                     item: self.item_id(i),
                     agent: self.agent_id(a),

@@ -1,5 +1,7 @@
 //! Contacts and phone matching (K2).
 
+use serde::{Deserialize, Serialize};
+
 use indexmap::IndexMap;
 
 use crate::config::Contact;
@@ -20,7 +22,7 @@ pub fn normalize_phone(raw: &str) -> String {
 }
 
 /// Contacts by id, and by normalised mobile number.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Contacts {
     by_id: IndexMap<ContactId, Contact>,
 }
@@ -54,6 +56,11 @@ impl Contacts {
         }
         self.by_id.insert(contact.id.clone(), contact);
         Ok(())
+    }
+
+    /// How many contacts there are.
+    pub(crate) fn len(&self) -> usize {
+        self.by_id.len()
     }
 
     /// The contact with `id`.

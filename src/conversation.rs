@@ -47,37 +47,38 @@ impl Switchboard {
     pub(crate) fn invalid(&self, i: usize, to: ConversationState) -> InputError {
         InputError::InvalidTransition {
             item: self.item_id(i),
-            from: self.items[i].state,
+            from: self.state.items[i].state,
             to,
         }
     }
 
     /// Moves item `i` to state `to` and restarts its auto-close deadline (L2).
     pub(crate) fn enter(&mut self, i: usize, to: ConversationState) {
-        if self.items[i].state != to {
-            self.items[i].state = to;
+        if self.state.items[i].state != to {
+            self.state.items[i].state = to;
             self.restart_auto_close(i);
         }
     }
 
     /// Cancels the item's auto-close deadline and sets the one of its state.
     pub(crate) fn restart_auto_close(&mut self, i: usize) {
-        let item = &mut self.items[i];
+        let item = &mut self.state.items[i];
         if let Some(key) = item.auto_close.take() {
-            self.timers.cancel(key);
+            self.state.timers.cancel(key);
         }
         let secs = self.cfg.workstreams[item.workstream].auto_close_secs(item.state);
         if let Some(secs) = secs {
-            let at = Self::after(self.clock, secs);
-            self.items[i].auto_close = Some(self.timers.schedule(at, Timer::AutoClose(i)));
+            let at = Self::after(self.state.clock, secs);
+            self.state.items[i].auto_close =
+                Some(self.state.timers.schedule(at, Timer::AutoClose(i)));
         }
     }
 
     /// An auto-close deadline passed (L2): Active ends (→ WrapUp); Open,
     /// Waiting and WrapUp close.
     pub(crate) fn auto_close_fired(&mut self, i: usize) {
-        self.items[i].auto_close = None;
-        match (self.items[i].state, self.items[i].place) {
+        self.state.items[i].auto_close = None;
+        match (self.state.items[i].state, self.state.items[i].place) {
             (ConversationState::Active, Place::Assigned { .. }) => self.end_active(i),
             (ConversationState::WrapUp, Place::Assigned { agent, .. }) => {
                 self.close_item(i, CloseReason::AutoClosed);
@@ -91,7 +92,7 @@ impl Switchboard {
     /// The customer left: Open or Waiting → Closed; an Active conversation ends (→ WrapUp).
     pub(crate) fn customer_left(&mut self, item: &WorkItemId) -> Result<(), InputError> {
         let i = self.item_index(item)?;
-        match self.items[i].state {
+        match self.state.items[i].state {
             ConversationState::Open | ConversationState::Waiting => {
                 self.close_item(i, CloseReason::CustomerLeft);
                 Ok(())
@@ -104,8 +105,8 @@ impl Switchboard {
     /// Active → WrapUp. Capacity stays held until close (C5, wrap-up blocking Always).
     pub(crate) fn end_conversation(&mut self, item: &WorkItemId) -> Result<(), InputError> {
         let i = self.item_index(item)?;
-        let active = matches!(self.items[i].place, Place::Assigned { .. })
-            && self.items[i].state == ConversationState::Active;
+        let active = matches!(self.state.items[i].place, Place::Assigned { .. })
+            && self.state.items[i].state == ConversationState::Active;
         if !active {
             return Err(self.invalid(i, ConversationState::WrapUp));
         }
@@ -120,7 +121,7 @@ impl Switchboard {
             session,
             toast,
             unseen,
-        } = self.items[i].place
+        } = self.state.items[i].place
         else {
             return;
         };
@@ -128,9 +129,9 @@ impl Switchboard {
             self.end_toast(toast, NotificationEnd::Rescinded);
         }
         if let Some(key) = unseen {
-            self.timers.cancel(key);
+            self.state.timers.cancel(key);
         }
-        self.items[i].place = Place::Assigned {
+        self.state.items[i].place = Place::Assigned {
             agent,
             session,
             toast: None,
@@ -150,13 +151,14 @@ impl Switchboard {
     /// and the session (C5) and lets a chosen presence give way (P4).
     pub(crate) fn close_conversation(&mut self, item: &WorkItemId) -> Result<(), InputError> {
         let i = self.item_index(item)?;
-        let record = self.cfg.workstreams[self.items[i].workstream].channel == Channel::Record;
-        let closable = match self.items[i].state {
+        let record =
+            self.cfg.workstreams[self.state.items[i].workstream].channel == Channel::Record;
+        let closable = match self.state.items[i].state {
             ConversationState::WrapUp => true,
             ConversationState::Active => record,
             _ => false,
         };
-        let Place::Assigned { agent, .. } = self.items[i].place else {
+        let Place::Assigned { agent, .. } = self.state.items[i].place else {
             return Err(self.invalid(i, ConversationState::Closed));
         };
         if !closable {
@@ -170,12 +172,12 @@ impl Switchboard {
     /// The agent releases an Active conversation back to its queue (Active → Open).
     pub(crate) fn release_work(&mut self, item: &WorkItemId) -> Result<(), InputError> {
         let i = self.item_index(item)?;
-        let active = matches!(self.items[i].place, Place::Assigned { .. })
-            && self.items[i].state == ConversationState::Active;
+        let active = matches!(self.state.items[i].place, Place::Assigned { .. })
+            && self.state.items[i].state == ConversationState::Active;
         if !active {
             return Err(self.invalid(i, ConversationState::Open));
         }
-        let Place::Assigned { agent, .. } = self.items[i].place else {
+        let Place::Assigned { agent, .. } = self.state.items[i].place else {
             return Ok(());
         };
         self.unassign(i, RerouteReason::Released);
@@ -187,15 +189,15 @@ impl Switchboard {
     /// ending it (Active → Waiting): capacity and session are released, the
     /// conversation stays the agent's (L1, A7).
     pub(crate) fn park_conversation(&mut self, i: usize) -> Result<(), InputError> {
-        let channel = self.cfg.workstreams[self.items[i].workstream].channel;
-        let Place::Assigned { agent, .. } = self.items[i].place else {
+        let channel = self.cfg.workstreams[self.state.items[i].workstream].channel;
+        let Place::Assigned { agent, .. } = self.state.items[i].place else {
             return Err(self.invalid(i, ConversationState::Waiting));
         };
-        if !channel.is_asynchronous() || self.items[i].state != ConversationState::Active {
+        if !channel.is_asynchronous() || self.state.items[i].state != ConversationState::Active {
             return Err(self.invalid(i, ConversationState::Waiting));
         }
         self.release_assignment(i);
-        self.items[i].place = Place::Idle { agent };
+        self.state.items[i].place = Place::Idle { agent };
         self.enter(i, ConversationState::Waiting);
         self.emit(Output::ConversationWaiting {
             item: self.item_id(i),
@@ -212,15 +214,15 @@ impl Switchboard {
     /// when affinity is on (A2).
     pub(crate) fn customer_returned(&mut self, item: &WorkItemId) -> Result<(), InputError> {
         let i = self.item_index(item)?;
-        let Place::Idle { agent } = self.items[i].place else {
+        let Place::Idle { agent } = self.state.items[i].place else {
             return Err(self.invalid(i, ConversationState::Active));
         };
-        let affinity = self.cfg.workstreams[self.items[i].workstream].affinity;
-        let present = self.agents[agent].signed_in && self.agents[agent].connected;
+        let affinity = self.cfg.workstreams[self.state.items[i].workstream].affinity;
+        let present = self.state.agents[agent].signed_in && self.state.agents[agent].connected;
         if affinity && present {
             self.force_assign(i, agent, None, true);
         } else {
-            self.items[i].affinity_lane = affinity;
+            self.state.items[i].affinity_lane = affinity;
             self.requeue(i);
         }
         Ok(())

@@ -14,11 +14,11 @@ use crate::work::Place;
 impl Switchboard {
     /// Takes item `i` out of its queue, or ends the Alert offering it.
     fn take_from_queue(&mut self, i: usize) {
-        match self.items[i].place {
+        match self.state.items[i].place {
             Place::Waiting => {
-                let item = &self.items[i];
+                let item = &self.state.items[i];
                 let key = item.wait_key(i);
-                let queue = &mut self.queues[item.queue];
+                let queue = &mut self.state.queues[item.queue];
                 queue.push.remove(&key);
                 queue.held.remove(&key);
             }
@@ -41,9 +41,9 @@ impl Switchboard {
         open_session: bool,
     ) {
         self.take_from_queue(i);
-        self.agents[a].slots += 1;
+        self.state.agents[a].slots += 1;
         let overage = self.consume(a, i);
-        let item = &mut self.items[i];
+        let item = &mut self.state.items[i];
         item.place = Place::Assigned {
             agent: a,
             session: None,
@@ -53,10 +53,11 @@ impl Switchboard {
         item.affinity_lane = false;
         item.transferred = false;
         self.enter(i, ConversationState::Active);
-        let toast_id =
-            toast.and_then(|scenario| self.notify(i, a, scenario, true, Purpose::Work, self.clock));
+        let toast_id = toast.and_then(|scenario| {
+            self.notify(i, a, scenario, true, Purpose::Work, self.state.clock)
+        });
         if let (Some((id, ..)), Place::Assigned { toast, .. }) =
-            (toast_id, &mut self.items[i].place)
+            (toast_id, &mut self.state.items[i].place)
         {
             *toast = Some(id);
         }
@@ -77,14 +78,14 @@ impl Switchboard {
     /// not their session limit. The session opens at once.
     pub(crate) fn pick(&mut self, agent: &AgentId, item: &WorkItemId) -> Result<(), InputError> {
         let a = self.signed_in_agent(agent)?;
-        if !self.agents[a].connected {
+        if !self.state.agents[a].connected {
             return Err(InputError::Disconnected(agent.clone()));
         }
         let i = self.item_index(item)?;
-        if self.items[i].place != Place::Waiting {
+        if self.state.items[i].place != Place::Waiting {
             return Err(self.invalid(i, ConversationState::Active));
         }
-        if self.agents[a].slots >= self.cfg.org.session_limit {
+        if self.state.agents[a].slots >= self.cfg.org.session_limit {
             return Err(InputError::SessionLimitReached(agent.clone()));
         }
         self.force_assign(i, a, None, true);
@@ -101,7 +102,10 @@ impl Switchboard {
     ) -> Result<(), InputError> {
         let i = self.item_index(item)?;
         let a = self.signed_in_agent(agent)?;
-        if !matches!(self.items[i].place, Place::Waiting | Place::Offered { .. }) {
+        if !matches!(
+            self.state.items[i].place,
+            Place::Waiting | Place::Offered { .. }
+        ) {
             return Err(self.invalid(i, ConversationState::Active));
         }
         self.force_assign(i, a, Some(Scenario::SupervisorAssign), false);

@@ -74,6 +74,7 @@ mod output;
 mod presence;
 mod routing;
 mod session;
+mod snapshot;
 mod switchboard;
 mod template;
 mod timer;
@@ -99,6 +100,7 @@ pub use crate::output::{
 };
 pub use crate::presence::{BaseStatus, Presence, PresenceReason, builtin as presences};
 pub use crate::routing::CYCLE_WINDOW;
+pub use crate::snapshot::{RestoreError, SNAPSHOT_VERSION, SavedState, Snapshot};
 pub use crate::switchboard::{AgentStatus, Switchboard, WorkLocation};
 pub use crate::template::{
     DEFAULT_ICON, DEFAULT_TIMEOUT_SECS, DesktopMode, MAX_FIELDS, MAX_TIMEOUT_SECS,

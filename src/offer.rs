@@ -1,6 +1,8 @@
 //! The notification lifecycle: offer, display, accept, reject, open,
 //! time-out, unseen assignment and reroute (N1–N7, T1–T9).
 
+use serde::{Deserialize, Serialize};
+
 use chrono::{DateTime, Utc};
 
 use crate::config::{Channel, Experience};
@@ -21,7 +23,7 @@ use crate::work::{Place, Slugs};
 pub(crate) const PARK_AFTER_DECLINERS: usize = 100;
 
 /// What a notification asks the agent to take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Purpose {
     /// The work item itself.
     Work,
@@ -32,7 +34,7 @@ pub(crate) enum Purpose {
 }
 
 /// A pending notification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Offer {
     pub(crate) agent: usize,
     pub(crate) item: usize,
@@ -52,10 +54,10 @@ pub(crate) struct Offer {
 impl Switchboard {
     /// The pending offer `id`, if it is still live at `now` (T9).
     fn live_offer(&self, id: NotificationId, now: DateTime<Utc>) -> Result<Offer, InputError> {
-        match self.offers.get(&id) {
+        match self.state.offers.get(&id) {
             Some(offer) if offer.deadline > now => Ok(*offer),
             Some(_) => Err(InputError::NotificationClosed(id)),
-            None if id.0 >= 1 && id.0 < self.next_notification => {
+            None if id.0 >= 1 && id.0 < self.state.next_notification => {
                 Err(InputError::NotificationClosed(id))
             }
             None => Err(InputError::UnknownNotification(id)),
@@ -64,10 +66,10 @@ impl Switchboard {
 
     /// The scenario of an item's next offer (N5).
     fn scenario(&self, i: usize) -> Scenario {
-        let channel = self.cfg.workstreams[self.items[i].workstream].channel;
+        let channel = self.cfg.workstreams[self.state.items[i].workstream].channel;
         if channel == Channel::Record {
             Scenario::RecordAssigned
-        } else if self.items[i].transferred {
+        } else if self.state.items[i].transferred {
             Scenario::Transfer
         } else if self.identified(i) {
             Scenario::IncomingAuthenticated
@@ -80,7 +82,7 @@ impl Switchboard {
     fn render(&self, i: usize, template: &Template) -> (String, Vec<RenderedField>, Vec<String>) {
         let slugs = Slugs {
             board: self,
-            item: &self.items[i],
+            item: &self.state.items[i],
         };
         let mut rendered = Rendered::default();
         let title = render(&template.title, &slugs, &mut rendered);
@@ -97,7 +99,7 @@ impl Switchboard {
 
     /// The desktop copy of a notification for agent `a`, if it gets one (N6).
     fn desktop_copy(&self, a: usize, template: &Template) -> Option<DesktopNotification> {
-        let agent = &self.agents[a];
+        let agent = &self.state.agents[a];
         let wanted = match template.desktop {
             DesktopMode::Never => false,
             DesktopMode::WhenInBackground => !agent.in_focus,
@@ -121,7 +123,7 @@ impl Switchboard {
         purpose: Purpose,
         now: DateTime<Utc>,
     ) -> Option<(NotificationId, NotificationKind, bool)> {
-        let ws = &self.cfg.workstreams[self.items[i].workstream];
+        let ws = &self.cfg.workstreams[self.state.items[i].workstream];
         let (template_id, template) = self.cfg.templates.get_index(ws.template(scenario))?;
         let toast = toast || template.auto_assign;
         let kind = if toast {
@@ -130,7 +132,7 @@ impl Switchboard {
             NotificationKind::Alert
         };
         let (title, fields, unresolved) = self.render(i, template);
-        let id = NotificationId(self.next_notification);
+        let id = NotificationId(self.state.next_notification);
         let deadline = Self::after(now, template.timeout_secs);
         let notification = Notification {
             id,
@@ -161,14 +163,17 @@ impl Switchboard {
             item: i,
             kind,
             deadline,
-            timer: self.timers.schedule(deadline, Timer::OfferDeadline(id)),
+            timer: self
+                .state
+                .timers
+                .schedule(deadline, Timer::OfferDeadline(id)),
             displayed: !self.cfg.org.display_acknowledgement,
             on_desktop: notification.desktop.is_some(),
             rejectable: notification.reject_label.is_some(),
             purpose,
         };
-        self.next_notification += 1;
-        self.offers.insert(id, offer);
+        self.state.next_notification += 1;
+        self.state.offers.insert(id, offer);
         self.emit(Output::Notify(notification));
         Some((id, kind, auto_accept))
     }
@@ -176,7 +181,7 @@ impl Switchboard {
     /// Offers waiting item `i` to agent `a` (N1, C1, T7, T8).
     pub(crate) fn offer(&mut self, i: usize, a: usize, now: DateTime<Utc>) {
         let scenario = self.scenario(i);
-        let ws = &self.cfg.workstreams[self.items[i].workstream];
+        let ws = &self.cfg.workstreams[self.state.items[i].workstream];
         let toast = ws.channel == Channel::Record
             || matches!(
                 scenario,
@@ -186,13 +191,13 @@ impl Switchboard {
         else {
             return; // unreachable: templates are resolved at configuration
         };
-        let key = self.items[i].wait_key(i);
-        let queue = self.items[i].queue;
-        self.queues[queue].push.remove(&key);
-        self.next_assignment += 1;
-        let agent = &mut self.agents[a];
+        let key = self.state.items[i].wait_key(i);
+        let queue = self.state.items[i].queue;
+        self.state.queues[queue].push.remove(&key);
+        self.state.next_assignment += 1;
+        let agent = &mut self.state.agents[a];
         agent.slots += 1;
-        agent.last_assignment = self.next_assignment;
+        agent.last_assignment = self.state.next_assignment;
 
         if kind == NotificationKind::Toast {
             // T7, T8: assigned at once; the Toast only informs.
@@ -209,7 +214,7 @@ impl Switchboard {
             }
         } else {
             self.hold(a, i);
-            self.items[i].place = Place::Offered {
+            self.state.items[i].place = Place::Offered {
                 agent: a,
                 notification: id,
             };
@@ -230,14 +235,14 @@ impl Switchboard {
     /// Ends a pending Alert: releases the units and slot it held and reports how.
     /// The item's place is left to the caller.
     pub(crate) fn end_alert(&mut self, id: NotificationId, how: NotificationEnd) {
-        let Some(offer) = self.offers.shift_remove(&id) else {
+        let Some(offer) = self.state.offers.shift_remove(&id) else {
             return;
         };
-        self.timers.cancel(offer.timer);
+        self.state.timers.cancel(offer.timer);
         self.unhold(offer.agent, offer.item);
         self.free_slot(offer.agent);
         self.reindex(offer.agent);
-        self.cycle_due = true;
+        self.state.cycle_due = true;
         self.emit(Output::NotificationEnded {
             notification: id,
             agent: self.agent_id(offer.agent),
@@ -248,11 +253,11 @@ impl Switchboard {
 
     /// Ends a pending Toast; the work stays assigned.
     pub(crate) fn end_toast(&mut self, id: NotificationId, how: NotificationEnd) {
-        let Some(offer) = self.offers.shift_remove(&id) else {
+        let Some(offer) = self.state.offers.shift_remove(&id) else {
             return;
         };
-        self.timers.cancel(offer.timer);
-        if let Place::Assigned { toast, .. } = &mut self.items[offer.item].place {
+        self.state.timers.cancel(offer.timer);
+        if let Place::Assigned { toast, .. } = &mut self.state.items[offer.item].place {
             *toast = None;
         }
         self.emit(Output::NotificationEnded {
@@ -270,7 +275,7 @@ impl Switchboard {
         how: NotificationEnd,
         reason: RerouteReason,
     ) {
-        let Some(&Offer { agent, item, .. }) = self.offers.get(&id) else {
+        let Some(&Offer { agent, item, .. }) = self.state.offers.get(&id) else {
             return;
         };
         self.end_alert(id, how);
@@ -289,15 +294,15 @@ impl Switchboard {
             session: None,
             toast,
             unseen,
-        } = self.items[i].place
+        } = self.state.items[i].place
         else {
             return;
         };
         if let Some(key) = unseen {
-            self.timers.cancel(key);
+            self.state.timers.cancel(key);
         }
         let session = self.open_session(agent, Some(i));
-        self.items[i].place = Place::Assigned {
+        self.state.items[i].place = Place::Assigned {
             agent,
             session: Some(session),
             toast,
@@ -308,7 +313,7 @@ impl Switchboard {
     /// Counts a decline of item `i` by agent `a`, parking the item after
     /// [`PARK_AFTER_DECLINERS`] distinct agents (T6).
     fn decline(&mut self, i: usize, a: usize) {
-        let item = &mut self.items[i];
+        let item = &mut self.state.items[i];
         match item.declines.iter_mut().find(|(agent, _)| *agent == a) {
             Some((_, n)) => *n = n.saturating_add(1),
             None => item.declines.push((a, 1)),
@@ -319,7 +324,7 @@ impl Switchboard {
         {
             item.parked = true;
             let key = item.wait_key(i);
-            let queue = &mut self.queues[item.queue];
+            let queue = &mut self.state.queues[item.queue];
             queue.push.remove(&key);
             queue.held.insert(key);
             let queue = self.cfg.queues[item.queue].id.clone();
@@ -336,7 +341,7 @@ impl Switchboard {
         now: DateTime<Utc>,
     ) -> Result<(), InputError> {
         self.live_offer(id, now)?;
-        if let Some(offer) = self.offers.get_mut(&id) {
+        if let Some(offer) = self.state.offers.get_mut(&id) {
             offer.displayed = true;
         }
         Ok(())
@@ -375,8 +380,8 @@ impl Switchboard {
             return Ok(());
         }
         let (a, i) = (offer.agent, offer.item);
-        self.offers.shift_remove(&id);
-        self.timers.cancel(offer.timer);
+        self.state.offers.shift_remove(&id);
+        self.state.timers.cancel(offer.timer);
         self.unhold(a, i);
         self.emit(Output::NotificationEnded {
             notification: id,
@@ -454,12 +459,12 @@ impl Switchboard {
             session: None,
             toast,
             unseen,
-        } = self.items[i].place
+        } = self.state.items[i].place
         else {
             return Err(InputError::NothingToOpen(item.clone()));
         };
         let too_late = unseen.is_some_and(|key| key.at <= now);
-        if self.items[i].state != ConversationState::Active || too_late {
+        if self.state.items[i].state != ConversationState::Active || too_late {
             return Err(InputError::NothingToOpen(item.clone()));
         }
         if let Some(toast) = toast {
@@ -472,7 +477,7 @@ impl Switchboard {
 
     /// A notification's deadline passed (T1, T2, T3, T7, T8).
     pub(crate) fn offer_deadline(&mut self, id: NotificationId, at: DateTime<Utc>) {
-        let Some(&offer) = self.offers.get(&id) else {
+        let Some(&offer) = self.state.offers.get(&id) else {
             return;
         };
         let (a, i) = (offer.agent, offer.item);
@@ -488,7 +493,7 @@ impl Switchboard {
             self.withdraw_alert(id, NotificationEnd::Expired, RerouteReason::Expired);
             self.decline(i, a);
             let away_allowed =
-                self.cfg.workstreams[self.items[i].workstream].allows(BaseStatus::Away);
+                self.cfg.workstreams[self.state.items[i].workstream].allows(BaseStatus::Away);
             if self.cfg.org.missed_notification_rule && !away_allowed {
                 self.penalise(
                     a,
@@ -503,7 +508,7 @@ impl Switchboard {
             }
         } else {
             // T3: never seen; assigned anyway, rerouted later unless opened.
-            self.offers.shift_remove(&id);
+            self.state.offers.shift_remove(&id);
             self.unhold(a, i);
             self.emit(Output::NotificationEnded {
                 notification: id,
@@ -513,8 +518,11 @@ impl Switchboard {
             });
             agent_assign(self, i, a, None);
             let reroute_at = Self::after(at, self.cfg.org.unseen_reroute_delay_secs);
-            let key = self.timers.schedule(reroute_at, Timer::UnseenReroute(i));
-            if let Place::Assigned { unseen, .. } = &mut self.items[i].place {
+            let key = self
+                .state
+                .timers
+                .schedule(reroute_at, Timer::UnseenReroute(i));
+            if let Place::Assigned { unseen, .. } = &mut self.state.items[i].place {
                 *unseen = Some(key);
             }
             self.emit(Output::WorkAssigned {
@@ -534,9 +542,9 @@ impl Switchboard {
             unseen: Some(_),
             agent,
             toast,
-        } = self.items[i].place
+        } = self.state.items[i].place
         {
-            self.items[i].place = Place::Assigned {
+            self.state.items[i].place = Place::Assigned {
                 agent,
                 session: None,
                 toast,
@@ -550,7 +558,7 @@ impl Switchboard {
 /// Assigns item `i` to agent `a` within capacity: consumes it; the session slot is already reserved.
 fn agent_assign(board: &mut Switchboard, i: usize, a: usize, toast: Option<NotificationId>) {
     board.consume(a, i);
-    let item = &mut board.items[i];
+    let item = &mut board.state.items[i];
     item.place = Place::Assigned {
         agent: a,
         session: None,

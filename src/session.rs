@@ -1,5 +1,7 @@
 //! Sessions on an agent's desk and the session limit (S1, S2).
 
+use serde::{Deserialize, Serialize};
+
 use crate::config::Experience;
 use crate::error::InputError;
 use crate::ids::{AgentId, SessionId};
@@ -8,7 +10,7 @@ use crate::presence::{self, PresenceReason};
 use crate::switchboard::Switchboard;
 
 /// An open session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Session {
     pub(crate) agent: usize,
     /// The work item it shows, if any.
@@ -18,9 +20,9 @@ pub(crate) struct Session {
 impl Switchboard {
     /// Opens a session in a slot the caller already reserved.
     pub(crate) fn open_session(&mut self, a: usize, item: Option<usize>) -> SessionId {
-        let id = SessionId(self.next_session);
-        self.next_session += 1;
-        self.sessions.insert(id, Session { agent: a, item });
+        let id = SessionId(self.state.next_session);
+        self.state.next_session += 1;
+        self.state.sessions.insert(id, Session { agent: a, item });
         let item = item.map(|i| self.item_id(i));
         self.emit(Output::SessionOpened {
             agent: self.agent_id(a),
@@ -32,7 +34,7 @@ impl Switchboard {
 
     /// Closes a session and frees its slot.
     pub(crate) fn close_session(&mut self, id: SessionId) {
-        let Some(session) = self.sessions.shift_remove(&id) else {
+        let Some(session) = self.state.sessions.shift_remove(&id) else {
             return;
         };
         self.free_slot(session.agent);
@@ -46,10 +48,10 @@ impl Switchboard {
 
     pub(crate) fn agent_opens_session(&mut self, agent: &AgentId) -> Result<(), InputError> {
         let a = self.signed_in_agent(agent)?;
-        if self.agents[a].slots >= self.cfg.org.session_limit {
+        if self.state.agents[a].slots >= self.cfg.org.session_limit {
             return Err(InputError::SessionLimitReached(agent.clone()));
         }
-        self.agents[a].slots += 1;
+        self.state.agents[a].slots += 1;
         self.open_session(a, None);
         Ok(())
     }
@@ -65,6 +67,7 @@ impl Switchboard {
             session,
         };
         let open = self
+            .state
             .sessions
             .get(&session)
             .filter(|s| s.agent == a)
@@ -80,11 +83,11 @@ impl Switchboard {
     /// Frees one of the agent's session slots. An agent who was turned away
     /// at the limit may take work again, so a cycle starts.
     pub(crate) fn free_slot(&mut self, a: usize) {
-        let agent = &mut self.agents[a];
-        agent.slots -= 1;
+        let agent = &mut self.state.agents[a];
+        agent.slots = agent.slots.saturating_sub(1);
         if agent.at_limit {
             agent.at_limit = false;
-            self.cycle_due = true;
+            self.state.cycle_due = true;
             self.reindex(a);
         }
     }
@@ -93,7 +96,7 @@ impl Switchboard {
     /// and Busy - DND in the standalone experience; rerouted either way.
     /// Until a slot frees, routing passes the agent by without a second alert.
     pub(crate) fn session_limit_hit(&mut self, a: usize, i: usize) {
-        self.agents[a].at_limit = true;
+        self.state.agents[a].at_limit = true;
         self.reindex(a);
         self.emit(Output::Rerouted {
             item: self.item_id(i),

@@ -37,6 +37,16 @@ use crate::work::{ItemState, Place, QueueState};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Switchboard {
     pub(crate) cfg: config::Compiled,
+    /// The configuration as given, kept for snapshots (D8).
+    config: Config,
+    /// Furthest a deadline can lie after the time that sets it.
+    horizon: TimeDelta,
+    pub(crate) state: State,
+}
+
+/// Everything that changes as inputs arrive: what a snapshot saves (D8).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct State {
     /// Agent state, by the agent's index in the configuration.
     pub(crate) agents: Vec<AgentState>,
     /// Every work item ever seen, in arrival order.
@@ -51,10 +61,10 @@ pub struct Switchboard {
     pub(crate) sessions: IndexMap<SessionId, Session>,
     pub(crate) contacts: Contacts,
     pub(crate) timers: Timers,
-    outputs: VecDeque<Output>,
-    latest: Option<DateTime<Utc>>,
-    /// Furthest a deadline can lie after the time that sets it.
-    horizon: TimeDelta,
+    /// Outputs not yet polled.
+    pub(crate) outputs: VecDeque<Output>,
+    /// The latest time seen (D6).
+    pub(crate) latest: Option<DateTime<Utc>>,
     pub(crate) next_notification: u64,
     pub(crate) next_session: u64,
     pub(crate) next_arrival: u64,
@@ -125,6 +135,7 @@ impl Switchboard {
     /// [`ConfigError`] naming the first offending field; nothing is built.
     pub fn new(config: Config) -> Result<Self, ConfigError> {
         let cfg = config::compile(&config)?;
+        let original = config.clone();
         let agents = cfg
             .agents
             .values()
@@ -153,26 +164,29 @@ impl Switchboard {
             + i64::from(cfg.longest_auto_close())
             + 86_400;
         Ok(Self {
-            queues,
-            memberships,
-            agents,
             cfg,
-            items: IndexMap::new(),
-            offers: IndexMap::new(),
-            sessions: IndexMap::new(),
-            contacts,
-            timers: Timers::default(),
-            outputs: VecDeque::new(),
-            latest: None,
+            config: original,
             horizon: TimeDelta::seconds(horizon_secs),
-            next_notification: 1,
-            next_session: 1,
-            next_arrival: 0,
-            next_assignment: 0,
-            next_release: 0,
-            cycle_due: false,
-            clock: DateTime::<Utc>::MIN_UTC,
-            end_of_day: None,
+            state: State {
+                queues,
+                memberships,
+                agents,
+                items: IndexMap::new(),
+                offers: IndexMap::new(),
+                sessions: IndexMap::new(),
+                contacts,
+                timers: Timers::default(),
+                outputs: VecDeque::new(),
+                latest: None,
+                next_notification: 1,
+                next_session: 1,
+                next_arrival: 0,
+                next_assignment: 0,
+                next_release: 0,
+                end_of_day: None,
+                clock: DateTime::<Utc>::MIN_UTC,
+                cycle_due: false,
+            },
         })
     }
 
@@ -184,7 +198,7 @@ impl Switchboard {
     /// as before and no output was queued.
     pub fn handle(&mut self, now: DateTime<Utc>, input: Input) -> Result<(), InputError> {
         self.check_time(now)?;
-        let clock = std::mem::replace(&mut self.clock, now);
+        let clock = std::mem::replace(&mut self.state.clock, now);
         let applied = match input {
             Input::AgentSignedIn { agent } => self.sign_in(&agent),
             Input::AgentSignedOut { agent } => self.sign_out(&agent),
@@ -229,13 +243,13 @@ impl Switchboard {
             Input::CustomerLeft { item } => self.customer_left(&item),
             Input::ConversationEnded { item } => self.end_conversation(&item),
             Input::ConversationClosed { item } => self.close_conversation(&item),
-            Input::ContactUpserted(contact) => self.contacts.upsert(contact),
+            Input::ContactUpserted(contact) => self.state.contacts.upsert(contact),
         };
         if let Err(refused) = applied {
-            self.clock = clock;
+            self.state.clock = clock;
             return Err(refused);
         }
-        self.latest = Some(now);
+        self.state.latest = Some(now);
         self.run_cycles(now);
         debug_assert!(self.indexes_consistent(), "queue indexes out of step");
         Ok(())
@@ -249,9 +263,9 @@ impl Switchboard {
     /// nothing changes.
     pub fn tick(&mut self, now: DateTime<Utc>) -> Result<(), InputError> {
         self.check_time(now)?;
-        self.latest = Some(now);
-        while let Some((at, timer)) = self.timers.pop_due(now) {
-            self.clock = at;
+        self.state.latest = Some(now);
+        while let Some((at, timer)) = self.state.timers.pop_due(now) {
+            self.state.clock = at;
             match timer {
                 Timer::OfferDeadline(id) => self.offer_deadline(id, at),
                 Timer::UnseenReroute(item) => self.unseen_reroute(item),
@@ -268,17 +282,22 @@ impl Switchboard {
 
     /// The next output, in the order they arose (D5).
     pub fn poll_output(&mut self) -> Option<Output> {
-        self.outputs.pop_front()
+        self.state.outputs.pop_front()
     }
 
     /// The earliest pending deadline (D4): call [`tick`](Self::tick) then.
     pub fn poll_timeout(&self) -> Option<DateTime<Utc>> {
-        self.timers.next()
+        self.state.timers.next()
+    }
+
+    /// The configuration the engine was built from.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     /// Where a work item is, or `None` for an unknown one.
     pub fn work_location(&self, item: &WorkItemId) -> Option<WorkLocation> {
-        let state = self.items.get(item)?;
+        let state = self.state.items.get(item)?;
         Some(match state.place {
             Place::Waiting => WorkLocation::Waiting {
                 queue: self.cfg.queues.get_index(state.queue)?.0.clone(),
@@ -302,13 +321,13 @@ impl Switchboard {
 
     /// A work item's conversation state, or `None` for an unknown one.
     pub fn conversation_state(&self, item: &WorkItemId) -> Option<ConversationState> {
-        self.items.get(item).map(|state| state.state)
+        self.state.items.get(item).map(|state| state.state)
     }
 
     /// One agent's status, or `None` for an unknown one.
     pub fn agent_status(&self, agent: &AgentId) -> Option<AgentStatus> {
         let a = self.cfg.agents.get_index_of(agent)?;
-        let state = &self.agents[a];
+        let state = &self.state.agents[a];
         Some(AgentStatus {
             signed_in: state.signed_in,
             connected: state.connected,
@@ -322,7 +341,7 @@ impl Switchboard {
 
     /// Every work item id, in arrival order.
     pub fn work_items(&self) -> impl Iterator<Item = &WorkItemId> {
-        self.items.keys()
+        self.state.items.keys()
     }
 
     /// Every configured agent id, in configuration order.
@@ -332,17 +351,17 @@ impl Switchboard {
 
     /// How many deadlines are pending.
     pub fn pending_deadlines(&self) -> usize {
-        self.timers.len()
+        self.state.timers.len()
     }
 
     /// How many notifications are pending.
     pub fn pending_notifications(&self) -> usize {
-        self.offers.len()
+        self.state.offers.len()
     }
 
     /// D6, and keeps every deadline `now` can set within chrono's range.
     fn check_time(&self, now: DateTime<Utc>) -> Result<(), InputError> {
-        if let Some(latest) = self.latest.filter(|latest| now < *latest) {
+        if let Some(latest) = self.state.latest.filter(|latest| now < *latest) {
             return Err(InputError::ClockWentBackwards { now, latest });
         }
         if now.checked_add_signed(self.horizon).is_none() {
@@ -352,7 +371,7 @@ impl Switchboard {
     }
 
     pub(crate) fn emit(&mut self, output: Output) {
-        self.outputs.push_back(output);
+        self.state.outputs.push_back(output);
     }
 
     pub(crate) fn agent_id(&self, a: usize) -> AgentId {

@@ -3,6 +3,8 @@
 //! An ordered map keyed by `(deadline, sequence)`: insert and cancel are
 //! O(log n), ties fire in creation order (D3).
 
+use serde::{Deserialize, Serialize};
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -10,7 +12,7 @@ use chrono::{DateTime, Utc};
 use crate::ids::NotificationId;
 
 /// What happens when a deadline passes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Timer {
     /// The notification's time is up (T1, T3, T7).
     OfferDeadline(NotificationId),
@@ -27,15 +29,17 @@ pub(crate) enum Timer {
 }
 
 /// Handle to a scheduled deadline, used to cancel it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub(crate) struct TimerKey {
     pub(crate) at: DateTime<Utc>,
     seq: u64,
 }
 
 /// Every pending deadline.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Timers {
+    /// Saved as a list of `(key, timer)` pairs: JSON maps need string keys.
+    #[serde(with = "as_pairs")]
     pending: BTreeMap<TimerKey, Timer>,
     next_seq: u64,
 }
@@ -72,8 +76,35 @@ impl Timers {
         self.pending.first_key_value().map(|(key, _)| key.at)
     }
 
+    /// Every pending timer, in deadline order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Timer> {
+        self.pending.values()
+    }
+
     /// How many deadlines are pending.
     pub(crate) fn len(&self) -> usize {
         self.pending.len()
+    }
+}
+
+/// Serialises the pending map as a list of pairs, in deadline order.
+mod as_pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::{Timer, TimerKey};
+
+    pub(super) fn serialize<S: Serializer>(
+        map: &BTreeMap<TimerKey, Timer>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(map.iter())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<TimerKey, Timer>, D::Error> {
+        Vec::<(TimerKey, Timer)>::deserialize(d).map(|pairs| pairs.into_iter().collect())
     }
 }

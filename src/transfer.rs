@@ -25,7 +25,7 @@ pub enum TransferTarget {
 impl Switchboard {
     /// The agent holding item `i`, Active (or, when `waiting_too`, Waiting).
     fn holder(&self, i: usize, waiting_too: bool) -> Option<usize> {
-        match (self.items[i].place, self.items[i].state) {
+        match (self.state.items[i].place, self.state.items[i].state) {
             (Place::Assigned { agent, .. }, ConversationState::Active) => Some(agent),
             (Place::Idle { agent }, ConversationState::Waiting) if waiting_too => Some(agent),
             _ => None,
@@ -34,7 +34,7 @@ impl Switchboard {
 
     /// Lets go of item `i`: releases an assignment, or leaves a Waiting conversation.
     fn let_go(&mut self, i: usize) {
-        if matches!(self.items[i].place, Place::Assigned { .. }) {
+        if matches!(self.state.items[i].place, Place::Assigned { .. }) {
             self.release_assignment(i);
         }
         self.end_consults(i);
@@ -45,7 +45,7 @@ impl Switchboard {
     /// the transfer template (L3). A queue with no members closes it (A5).
     fn move_to_queue(&mut self, i: usize, from: usize, q: usize) {
         self.let_go(i);
-        let item = &mut self.items[i];
+        let item = &mut self.state.items[i];
         item.queue = q;
         item.transferred = true;
         item.affinity_lane = false;
@@ -54,9 +54,10 @@ impl Switchboard {
             from: self.agent_id(from),
             queue: self.cfg.queues[q].id.clone(),
         });
-        let record = self.cfg.workstreams[self.items[i].workstream].channel == Channel::Record;
-        if self.queues[q].members.is_empty() && !record {
-            self.items[i].place = Place::Closed;
+        let record =
+            self.cfg.workstreams[self.state.items[i].workstream].channel == Channel::Record;
+        if self.state.queues[q].members.is_empty() && !record {
+            self.state.items[i].place = Place::Closed;
             self.enter(i, ConversationState::Closed);
             self.emit(Output::ConversationClosed {
                 item: self.item_id(i),
@@ -90,7 +91,8 @@ impl Switchboard {
 
     /// Pending transfer request about item `i`, if any.
     fn pending_transfer(&self, i: usize) -> Option<NotificationId> {
-        self.offers
+        self.state
+            .offers
             .iter()
             .find(|(_, o)| o.purpose == Purpose::Transfer && o.item == i)
             .map(|(id, _)| *id)
@@ -119,7 +121,7 @@ impl Switchboard {
             agent: agent.clone(),
             reason,
         };
-        if !self.items[i].consultants.contains(&a) {
+        if !self.state.items[i].consultants.contains(&a) {
             return Err(refused(
                 "a transfer to an agent needs a consult with them first",
             ));
@@ -133,17 +135,17 @@ impl Switchboard {
             Scenario::Transfer,
             false,
             Purpose::Transfer,
-            self.clock,
+            self.state.clock,
         );
         Ok(())
     }
 
     /// Ends a transfer request; accepted, the consultant becomes the primary agent (L3).
     pub(crate) fn end_transfer_offer(&mut self, id: NotificationId, how: NotificationEnd) {
-        let Some(offer) = self.offers.shift_remove(&id) else {
+        let Some(offer) = self.state.offers.shift_remove(&id) else {
             return;
         };
-        self.timers.cancel(offer.timer);
+        self.state.timers.cancel(offer.timer);
         let (i, to) = (offer.item, offer.agent);
         self.emit(Output::NotificationEnded {
             notification: id,
@@ -157,7 +159,7 @@ impl Switchboard {
         let Some(from) = self.holder(i, false) else {
             return;
         };
-        self.items[i].consultants.retain(|&c| c != to);
+        self.state.items[i].consultants.retain(|&c| c != to);
         self.release_assignment(i);
         self.emit(Output::PrimaryChanged {
             item: self.item_id(i),
@@ -208,7 +210,7 @@ impl Switchboard {
     /// A supervisor closes any conversation that is not closed yet (L6).
     pub(crate) fn supervisor_close(&mut self, item: &WorkItemId) -> Result<(), InputError> {
         let i = self.item_index(item)?;
-        let agent = match self.items[i].place {
+        let agent = match self.state.items[i].place {
             Place::Closed => return Err(self.invalid(i, ConversationState::Closed)),
             Place::Assigned { agent, .. } => Some(agent),
             _ => None,

@@ -1,6 +1,8 @@
 //! Work items: where each one is (V2), arrival, and the moves between a
 //! queue, an agent and closed.
 
+use serde::{Deserialize, Serialize};
+
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
@@ -18,7 +20,7 @@ use crate::template::SlugSource;
 use crate::timer::TimerKey;
 
 /// Where a work item is: always exactly one of these (V2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Place {
     /// Waiting in its queue.
     Waiting,
@@ -51,7 +53,7 @@ pub(crate) type WaitKey = (bool, i32, u64, usize);
 /// One work item's live state.
 // Independent facts about one item; no two of them form a state.
 #[allow(clippy::struct_excessive_bools)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ItemState {
     /// The item as it arrived.
     pub(crate) spec: WorkItem,
@@ -102,13 +104,14 @@ impl ItemState {
 }
 
 /// One queue's members and waiting work.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct QueueState {
     /// Member agents with their positions, in queue order (A1).
     pub(crate) members: Vec<(usize, u32)>,
     /// Position the next member added gets.
     pub(crate) next_position: u32,
-    /// Routable members, ranked (A1).
+    /// Routable members, ranked (A1); rebuilt on restore, not saved.
+    #[serde(skip)]
     pub(crate) index: QueueIndex,
     /// Waiting for automatic assignment, in order (A2).
     pub(crate) push: BTreeSet<WaitKey>,
@@ -125,7 +128,7 @@ pub(crate) struct Slugs<'a> {
 impl SlugSource for Slugs<'_> {
     fn slug(&self, key: &str) -> Option<&str> {
         let item = self.item;
-        let contact = item.contact.and_then(|c| self.board.contacts.get(c));
+        let contact = item.contact.and_then(|c| self.board.state.contacts.get(c));
         let value = match key {
             "customerName" => match (&item.spec.customer, contact) {
                 (Some(customer), _) => Some(customer.name.as_str()),
@@ -161,13 +164,15 @@ impl SlugSource for Slugs<'_> {
 impl Switchboard {
     /// Index of `item`, or `UnknownWorkItem`.
     pub(crate) fn item_index(&self, item: &WorkItemId) -> Result<usize, InputError> {
-        self.items
+        self.state
+            .items
             .get_index_of(item)
             .ok_or_else(|| InputError::UnknownWorkItem(item.clone()))
     }
 
     pub(crate) fn item_id(&self, i: usize) -> WorkItemId {
-        self.items
+        self.state
+            .items
             .get_index(i)
             .map(|(id, _)| id.clone())
             .unwrap_or_default()
@@ -175,7 +180,7 @@ impl Switchboard {
 
     /// Whether the customer is identified: a known record, or a linked contact (N5).
     pub(crate) fn identified(&self, i: usize) -> bool {
-        let item = &self.items[i];
+        let item = &self.state.items[i];
         item.spec.customer.is_some() || item.contact.is_some()
     }
 
@@ -210,10 +215,10 @@ impl Switchboard {
             Some(number) if channel == Channel::Sms && spec.customer.is_none() => number,
             _ => return (None, None),
         };
-        match self.contacts.match_mobile(number) {
+        match self.state.contacts.match_mobile(number) {
             PhoneMatch::None => (None, None),
             PhoneMatch::One(c) => (
-                self.contacts.index_of(&c.id),
+                self.state.contacts.index_of(&c.id),
                 Some(Output::ContactLinked {
                     item: spec.id.clone(),
                     contact: c.id.clone(),
@@ -233,7 +238,7 @@ impl Switchboard {
         if spec.id.0.is_empty() {
             return Err(InputError::EmptyId(IdKind::WorkItem));
         }
-        if self.items.contains_key(&spec.id) {
+        if self.state.items.contains_key(&spec.id) {
             return Err(InputError::DuplicateId(spec.id));
         }
         let workstream = self
@@ -252,8 +257,8 @@ impl Switchboard {
         let (contact, link) = self.match_sender(&spec, channel);
 
         let id = spec.id.clone();
-        let arrival = self.next_arrival;
-        self.next_arrival += 1;
+        let arrival = self.state.next_arrival;
+        self.state.next_arrival += 1;
         let item = ItemState {
             spec,
             workstream,
@@ -274,13 +279,13 @@ impl Switchboard {
             escalated: false,
             wrap_release: None,
         };
-        let (i, _) = self.items.insert_full(id.clone(), item);
+        let (i, _) = self.state.items.insert_full(id.clone(), item);
         if let Some(link) = link {
             self.emit(link);
         }
-        if self.queues[queue].members.is_empty() && channel != Channel::Record {
+        if self.state.queues[queue].members.is_empty() && channel != Channel::Record {
             // A5: nobody could ever take it.
-            self.items[i].place = Place::Closed;
+            self.state.items[i].place = Place::Closed;
             self.enter(i, ConversationState::Closed);
             self.emit(Output::ConversationClosed {
                 item: id,
@@ -289,12 +294,12 @@ impl Switchboard {
             return Ok(());
         }
         self.restart_auto_close(i);
-        let key = self.items[i].wait_key(i);
+        let key = self.state.items[i].wait_key(i);
         if pick {
-            self.queues[queue].held.insert(key);
+            self.state.queues[queue].held.insert(key);
         } else {
-            self.queues[queue].push.insert(key);
-            self.cycle_due = true;
+            self.state.queues[queue].push.insert(key);
+            self.state.cycle_due = true;
         }
         self.emit(Output::WorkQueued {
             item: id,
@@ -305,23 +310,23 @@ impl Switchboard {
 
     /// Puts an item back in its queue at its original place (T1).
     pub(crate) fn requeue(&mut self, i: usize) {
-        self.items[i].place = Place::Waiting;
+        self.state.items[i].place = Place::Waiting;
         self.enter(i, ConversationState::Open);
-        let item = &self.items[i];
+        let item = &self.state.items[i];
         let key = item.wait_key(i);
-        let queue = &mut self.queues[item.queue];
+        let queue = &mut self.state.queues[item.queue];
         if item.parked || self.cfg.workstreams[item.workstream].distribution == Distribution::Pick {
             queue.held.insert(key);
         } else {
             queue.push.insert(key);
         }
-        self.cycle_due = true;
+        self.state.cycle_due = true;
     }
 
     /// Takes assigned work away from its agent and puts it back in its queue,
     /// releasing capacity, slot, session and any unseen deadline.
     pub(crate) fn unassign(&mut self, i: usize, reason: RerouteReason) {
-        let Place::Assigned { agent, .. } = self.items[i].place else {
+        let Place::Assigned { agent, .. } = self.state.items[i].place else {
             return;
         };
         self.release_assignment(i);
@@ -343,15 +348,15 @@ impl Switchboard {
             session,
             toast,
             unseen,
-        } = self.items[i].place
+        } = self.state.items[i].place
         else {
             return;
         };
         if let Some(key) = unseen {
-            self.timers.cancel(key);
+            self.state.timers.cancel(key);
         }
-        if let Some(key) = self.items[i].wrap_release.take() {
-            self.timers.cancel(key);
+        if let Some(key) = self.state.items[i].wrap_release.take() {
+            self.state.timers.cancel(key);
         }
         if let Some(toast) = toast {
             self.end_toast(toast, crate::output::NotificationEnd::Rescinded);
@@ -362,12 +367,12 @@ impl Switchboard {
         }
         self.end_escalation(i);
         self.release_capacity(agent, i);
-        self.cycle_due = true;
+        self.state.cycle_due = true;
     }
 
     /// Closes an item wherever it is, then frees what it held.
     pub(crate) fn close_item(&mut self, i: usize, reason: CloseReason) {
-        let place = self.items[i].place;
+        let place = self.state.items[i].place;
         if place == Place::Closed {
             return;
         }
@@ -378,9 +383,9 @@ impl Switchboard {
         self.end_consults(i);
         match place {
             Place::Waiting => {
-                let item = &self.items[i];
+                let item = &self.state.items[i];
                 let key = item.wait_key(i);
-                let queue = &mut self.queues[item.queue];
+                let queue = &mut self.state.queues[item.queue];
                 queue.push.remove(&key);
                 queue.held.remove(&key);
             }
@@ -393,7 +398,7 @@ impl Switchboard {
             }
             Place::Idle { .. } | Place::Closed => {}
         }
-        self.items[i].place = Place::Closed;
+        self.state.items[i].place = Place::Closed;
         self.enter(i, ConversationState::Closed);
     }
 

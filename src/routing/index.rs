@@ -6,6 +6,8 @@
 //! its assignment methods need; an agent's entries are replaced whenever
 //! the values they are keyed by change ([`Switchboard::reindex`]).
 
+use serde::{Deserialize, Serialize};
+
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
 
@@ -13,7 +15,7 @@ use crate::config::AssignmentMethod;
 use crate::switchboard::Switchboard;
 
 /// What an agent is ranked by, as it stands in the indexes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct RankKey {
     /// Units neither assigned nor held by an offer.
     pub(crate) free: i64,
@@ -83,7 +85,7 @@ impl QueueIndex {
 impl Switchboard {
     /// The rank key agent `a` should have now, or `None` when not routable.
     fn rank_key(&self, a: usize) -> Option<RankKey> {
-        let agent = &self.agents[a];
+        let agent = &self.state.agents[a];
         (agent.signed_in && agent.connected && !agent.at_limit).then(|| RankKey {
             free: agent.free_units(),
             last_assignment: agent.last_assignment,
@@ -95,7 +97,7 @@ impl Switchboard {
     /// nothing changed; call after anything that may change a rank value.
     pub(crate) fn reindex(&mut self, a: usize) {
         let new = self.rank_key(a);
-        let old = self.agents[a].ranked_as;
+        let old = self.state.agents[a].ranked_as;
         if old == new {
             return;
         }
@@ -104,31 +106,31 @@ impl Switchboard {
         }
         if let Some(new) = new {
             let agent = u32::try_from(a).unwrap_or(u32::MAX);
-            for &(q, position) in &self.memberships[a] {
-                self.queues[q].index.insert(new, position, agent);
+            for &(q, position) in &self.state.memberships[a] {
+                self.state.queues[q].index.insert(new, position, agent);
             }
         }
-        self.agents[a].ranked_as = new;
+        self.state.agents[a].ranked_as = new;
     }
 
     /// Removes agent `a`'s entries ranked under `key` from every queue they are in.
     pub(crate) fn unrank(&mut self, a: usize, key: RankKey) {
         let agent = u32::try_from(a).unwrap_or(u32::MAX);
-        for &(q, position) in &self.memberships[a] {
-            self.queues[q].index.remove(key, position, agent);
+        for &(q, position) in &self.state.memberships[a] {
+            self.state.queues[q].index.remove(key, position, agent);
         }
     }
 
     /// Whether every index entry matches its agent's state (checked after
     /// every input in debug builds).
     pub(crate) fn indexes_consistent(&self) -> bool {
-        let agents_ok =
-            (0..self.agents.len()).all(|a| self.agents[a].ranked_as == self.rank_key(a));
-        let sizes_ok = self.queues.iter().all(|queue| {
+        let agents_ok = (0..self.state.agents.len())
+            .all(|a| self.state.agents[a].ranked_as == self.rank_key(a));
+        let sizes_ok = self.state.queues.iter().all(|queue| {
             let routable = queue
                 .members
                 .iter()
-                .filter(|&&(a, _)| self.agents[a].ranked_as.is_some())
+                .filter(|&&(a, _)| self.state.agents[a].ranked_as.is_some())
                 .count();
             queue.index.len() == routable
                 && queue.index.by_assignment.len() == routable

@@ -18,9 +18,9 @@ pub const CYCLE_WINDOW: usize = 100;
 impl Switchboard {
     /// Runs assignment cycles until nothing that starts one is left (A3, P9, C9).
     pub(crate) fn run_cycles(&mut self, now: DateTime<Utc>) {
-        while self.cycle_due {
-            self.cycle_due = false;
-            for q in 0..self.queues.len() {
+        while self.state.cycle_due {
+            self.state.cycle_due = false;
+            for q in 0..self.state.queues.len() {
                 self.assign_queue(q, now);
             }
         }
@@ -28,7 +28,7 @@ impl Switchboard {
 
     /// One cycle over the first [`CYCLE_WINDOW`] waiting items of queue `q`.
     fn assign_queue(&mut self, q: usize, now: DateTime<Utc>) {
-        let queue = &self.queues[q];
+        let queue = &self.state.queues[q];
         if queue.push.is_empty() || queue.index.len() == 0 {
             return;
         }
@@ -40,7 +40,7 @@ impl Switchboard {
             .collect();
         for i in window {
             while let Some(a) = self.choose_agent(q, i) {
-                if self.agents[a].slots >= self.cfg.org.session_limit {
+                if self.state.agents[a].slots >= self.cfg.org.session_limit {
                     // S2: the agent is passed by from now on; look for another.
                     self.session_limit_hit(a, i);
                     continue;
@@ -54,7 +54,7 @@ impl Switchboard {
     /// The assignment method queue `q` uses for item `i` (A1).
     fn method(&self, q: usize, i: usize) -> AssignmentMethod {
         self.cfg.queues[q].method.unwrap_or_else(|| {
-            if self.cfg.workstreams[self.items[i].workstream].channel == Channel::Voice {
+            if self.cfg.workstreams[self.state.items[i].workstream].channel == Channel::Voice {
                 AssignmentMethod::LeastActive
             } else {
                 AssignmentMethod::HighestCapacity
@@ -64,7 +64,7 @@ impl Switchboard {
 
     /// Whether routable agent `a` may be offered item `i` (A4, P7, C1, T6).
     fn eligible(&self, a: usize, i: usize) -> bool {
-        let item = &self.items[i];
+        let item = &self.state.items[i];
         let ws = &self.cfg.workstreams[item.workstream];
         ws.allows(self.base_status(a))
             && self.has_room(a, i)
@@ -84,20 +84,22 @@ impl Switchboard {
     /// else the one with fewest declines of it (T6).
     fn choose_agent(&self, q: usize, i: usize) -> Option<usize> {
         let method = self.method(q, i);
-        let units = self.items[i].units;
-        let index = &self.queues[q].index;
+        let units = self.state.items[i].units;
+        let index = &self.state.queues[q].index;
         if index.most_free().is_none_or(|free| free < units) {
             return None;
         }
         let mut best_decliner: Option<(u8, usize)> = None;
         for a in index.ranked(method) {
-            if method == AssignmentMethod::HighestCapacity && self.agents[a].free_units() < units {
+            if method == AssignmentMethod::HighestCapacity
+                && self.state.agents[a].free_units() < units
+            {
                 break; // ranked by free units: nobody further on has room
             }
             if !self.eligible(a, i) {
                 continue;
             }
-            match self.items[i].declines_by(a) {
+            match self.state.items[i].declines_by(a) {
                 0 => return Some(a),
                 d if best_decliner.is_none_or(|(fewest, _)| d < fewest) => {
                     best_decliner = Some((d, a));
@@ -120,23 +122,23 @@ impl Switchboard {
             .get_index_of(queue)
             .ok_or_else(|| InputError::UnknownQueue(queue.clone()))?;
         let a = self.agent_index(agent)?;
-        if self.memberships[a].iter().any(|&(mq, _)| mq == q) {
+        if self.state.memberships[a].iter().any(|&(mq, _)| mq == q) {
             return Err(InputError::AlreadyMember {
                 queue: queue.clone(),
                 agent: agent.clone(),
             });
         }
-        let state = &mut self.queues[q];
+        let state = &mut self.state.queues[q];
         let position = state.next_position;
         state.next_position += 1;
         state.members.push((a, position));
-        self.memberships[a].push((q, position));
+        self.state.memberships[a].push((q, position));
         // Re-enter the indexes with the new membership.
-        if let Some(key) = self.agents[a].ranked_as.take() {
+        if let Some(key) = self.state.agents[a].ranked_as.take() {
             self.unrank(a, key);
         }
         self.reindex(a);
-        self.cycle_due = true;
+        self.state.cycle_due = true;
         Ok(())
     }
 
@@ -153,19 +155,22 @@ impl Switchboard {
             .get_index_of(queue)
             .ok_or_else(|| InputError::UnknownQueue(queue.clone()))?;
         let a = self.agent_index(agent)?;
-        let Some(slot) = self.memberships[a].iter().position(|&(mq, _)| mq == q) else {
+        let Some(slot) = self.state.memberships[a]
+            .iter()
+            .position(|&(mq, _)| mq == q)
+        else {
             return Err(InputError::NotMember {
                 queue: queue.clone(),
                 agent: agent.clone(),
             });
         };
-        if let Some(key) = self.agents[a].ranked_as.take() {
+        if let Some(key) = self.state.agents[a].ranked_as.take() {
             self.unrank(a, key);
         }
-        self.memberships[a].remove(slot);
-        self.queues[q].members.retain(|&(m, _)| m != a);
+        self.state.memberships[a].remove(slot);
+        self.state.queues[q].members.retain(|&(m, _)| m != a);
         self.reindex(a);
-        self.cycle_due = true;
+        self.state.cycle_due = true;
         Ok(())
     }
 }
