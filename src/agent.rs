@@ -77,6 +77,13 @@ pub(crate) struct AgentState {
     pub(crate) profiles: Vec<ProfileUse>,
     /// Conversations of theirs escalated to voice or video (C8).
     pub(crate) escalations: u32,
+    /// Items offered to, assigned to or waiting with this agent; derived
+    /// from the items' places, rebuilt on restore.
+    #[serde(skip)]
+    pub(crate) work: Vec<usize>,
+    /// Conversations this agent consults on (L4); rebuilt on restore.
+    #[serde(skip)]
+    pub(crate) consulting: Vec<usize>,
 }
 
 impl AgentState {
@@ -103,6 +110,8 @@ impl AgentState {
                 .map(|&(p, limit)| ProfileUse::new(p, limit))
                 .collect(),
             escalations: 0,
+            work: Vec::new(),
+            consulting: Vec::new(),
         }
     }
 
@@ -287,13 +296,11 @@ impl Switchboard {
             self.withdraw_alert(id, NotificationEnd::Rescinded, RerouteReason::SignedOut);
         }
         self.leave_all_consults(a);
-        let held: Vec<usize> = self
-            .state
-            .items
-            .values()
-            .enumerate()
-            .filter(|(_, item)| matches!(item.place, Place::Assigned { agent, .. } if agent == a))
-            .map(|(i, _)| i)
+        let held: Vec<usize> = self.state.agents[a]
+            .work
+            .iter()
+            .copied()
+            .filter(|&i| matches!(self.state.items[i].place, Place::Assigned { .. }))
             .collect();
         for i in held {
             if self.state.items[i].state == ConversationState::WrapUp {
@@ -454,16 +461,15 @@ impl Switchboard {
         if self.state.agents[a].disconnected.is_none() {
             return;
         }
-        let active: Vec<usize> = self
-            .state
-            .items
-            .values()
-            .enumerate()
-            .filter(|(_, item)| {
+        let active: Vec<usize> = self.state.agents[a]
+            .work
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let item = &self.state.items[i];
                 item.state == ConversationState::Active
-                    && matches!(item.place, Place::Assigned { agent, .. } if agent == a)
+                    && matches!(item.place, Place::Assigned { .. })
             })
-            .map(|(i, _)| i)
             .collect();
         for i in active {
             self.unassign(i, RerouteReason::Disconnected);

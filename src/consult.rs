@@ -99,14 +99,13 @@ impl Switchboard {
     ) -> Result<(), InputError> {
         let i = self.item_index(item)?;
         let a = self.agent_index(agent)?;
-        let Some(at) = self.state.items[i].consultants.iter().position(|c| *c == a) else {
+        if !self.remove_consultant(i, a) {
             return Err(Self::consult_refused(
                 item,
                 agent,
                 "the agent is not in this consult",
             ));
-        };
-        self.state.items[i].consultants.remove(at);
+        }
         self.emit(Output::ConsultEnded {
             item: item.clone(),
             agent: agent.clone(),
@@ -128,6 +127,10 @@ impl Switchboard {
         });
         if how == NotificationEnd::Accepted {
             self.state.items[offer.item].consultants.push(offer.agent);
+            let consulting = &mut self.state.agents[offer.agent].consulting;
+            if let Err(k) = consulting.binary_search(&offer.item) {
+                consulting.insert(k, offer.item); // sorted: visited in arrival order
+            }
             self.emit(Output::ConsultJoined {
                 item: self.item_id(offer.item),
                 agent: self.agent_id(offer.agent),
@@ -142,6 +145,7 @@ impl Switchboard {
             self.end_consult_offer(id, NotificationEnd::Rescinded);
         }
         for a in std::mem::take(&mut self.state.items[i].consultants) {
+            self.state.agents[a].consulting.retain(|&c| c != i);
             self.emit(Output::ConsultEnded {
                 item: self.item_id(i),
                 agent: self.agent_id(a),
@@ -161,14 +165,23 @@ impl Switchboard {
         for id in requests {
             self.end_consult_offer(id, NotificationEnd::Rescinded);
         }
-        for i in 0..self.state.items.len() {
-            if let Some(at) = self.state.items[i].consultants.iter().position(|c| *c == a) {
-                self.state.items[i].consultants.remove(at);
-                self.emit(Output::ConsultEnded {
-                    item: self.item_id(i),
-                    agent: self.agent_id(a),
-                });
-            }
+        for i in self.state.agents[a].consulting.clone() {
+            self.remove_consultant(i, a);
+            self.emit(Output::ConsultEnded {
+                item: self.item_id(i),
+                agent: self.agent_id(a),
+            });
         }
+    }
+
+    /// Takes agent `a` off item `i`'s consultants; `false` if they were not on it.
+    pub(crate) fn remove_consultant(&mut self, i: usize, a: usize) -> bool {
+        let consultants = &mut self.state.items[i].consultants;
+        let Some(at) = consultants.iter().position(|&c| c == a) else {
+            return false;
+        };
+        consultants.remove(at);
+        self.state.agents[a].consulting.retain(|&c| c != i);
+        true
     }
 }

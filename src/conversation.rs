@@ -197,7 +197,7 @@ impl Switchboard {
             return Err(self.invalid(i, ConversationState::Waiting));
         }
         self.release_assignment(i);
-        self.state.items[i].place = Place::Idle { agent };
+        self.move_item(i, Place::Idle { agent });
         self.enter(i, ConversationState::Waiting);
         self.emit(Output::ConversationWaiting {
             item: self.item_id(i),

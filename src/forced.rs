@@ -43,13 +43,16 @@ impl Switchboard {
         self.take_from_queue(i);
         self.state.agents[a].slots += 1;
         let overage = self.consume(a, i);
+        self.move_item(
+            i,
+            Place::Assigned {
+                agent: a,
+                session: None,
+                toast: None,
+                unseen: None,
+            },
+        );
         let item = &mut self.state.items[i];
-        item.place = Place::Assigned {
-            agent: a,
-            session: None,
-            toast: None,
-            unseen: None,
-        };
         item.affinity_lane = false;
         item.transferred = false;
         self.enter(i, ConversationState::Active);

@@ -214,10 +214,13 @@ impl Switchboard {
             }
         } else {
             self.hold(a, i);
-            self.state.items[i].place = Place::Offered {
-                agent: a,
-                notification: id,
-            };
+            self.move_item(
+                i,
+                Place::Offered {
+                    agent: a,
+                    notification: id,
+                },
+            );
         }
         self.reindex(a);
     }
@@ -558,14 +561,16 @@ impl Switchboard {
 /// Assigns item `i` to agent `a` within capacity: consumes it; the session slot is already reserved.
 fn agent_assign(board: &mut Switchboard, i: usize, a: usize, toast: Option<NotificationId>) {
     board.consume(a, i);
-    let item = &mut board.state.items[i];
-    item.place = Place::Assigned {
-        agent: a,
-        session: None,
-        toast,
-        unseen: None,
-    };
-    item.transferred = false;
+    board.move_item(
+        i,
+        Place::Assigned {
+            agent: a,
+            session: None,
+            toast,
+            unseen: None,
+        },
+    );
+    board.state.items[i].transferred = false;
     board.enter(i, ConversationState::Active);
 }
 

@@ -57,7 +57,7 @@ impl Switchboard {
         let record =
             self.cfg.workstreams[self.state.items[i].workstream].channel == Channel::Record;
         if self.state.queues[q].members.is_empty() && !record {
-            self.state.items[i].place = Place::Closed;
+            self.move_item(i, Place::Closed);
             self.enter(i, ConversationState::Closed);
             self.emit(Output::ConversationClosed {
                 item: self.item_id(i),
@@ -159,7 +159,7 @@ impl Switchboard {
         let Some(from) = self.holder(i, false) else {
             return;
         };
-        self.state.items[i].consultants.retain(|&c| c != to);
+        self.remove_consultant(i, to);
         self.release_assignment(i);
         self.emit(Output::PrimaryChanged {
             item: self.item_id(i),

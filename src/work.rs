@@ -46,6 +46,18 @@ pub(crate) enum Place {
     Closed,
 }
 
+impl Place {
+    /// The agent the item is with, if any.
+    pub(crate) fn agent(self) -> Option<usize> {
+        match self {
+            Place::Offered { agent, .. }
+            | Place::Assigned { agent, .. }
+            | Place::Idle { agent } => Some(agent),
+            Place::Waiting | Place::Closed => None,
+        }
+    }
+}
+
 /// Position in a queue: affinity items first, then priority, then arrival
 /// (A2); the item index last.
 pub(crate) type WaitKey = (bool, i32, u64, usize);
@@ -285,7 +297,7 @@ impl Switchboard {
         }
         if self.state.queues[queue].members.is_empty() && channel != Channel::Record {
             // A5: nobody could ever take it.
-            self.state.items[i].place = Place::Closed;
+            self.move_item(i, Place::Closed);
             self.enter(i, ConversationState::Closed);
             self.emit(Output::ConversationClosed {
                 item: id,
@@ -308,9 +320,29 @@ impl Switchboard {
         Ok(())
     }
 
+    /// Sets where item `i` is, keeping each agent's list of their work in step.
+    pub(crate) fn move_item(&mut self, i: usize, to: Place) {
+        let from = std::mem::replace(&mut self.state.items[i].place, to).agent();
+        if from != to.agent() {
+            // Kept sorted, so work is always visited in arrival order.
+            if let Some(a) = from {
+                let work = &mut self.state.agents[a].work;
+                if let Ok(k) = work.binary_search(&i) {
+                    work.remove(k);
+                }
+            }
+            if let Some(a) = to.agent() {
+                let work = &mut self.state.agents[a].work;
+                if let Err(k) = work.binary_search(&i) {
+                    work.insert(k, i);
+                }
+            }
+        }
+    }
+
     /// Puts an item back in its queue at its original place (T1).
     pub(crate) fn requeue(&mut self, i: usize) {
-        self.state.items[i].place = Place::Waiting;
+        self.move_item(i, Place::Waiting);
         self.enter(i, ConversationState::Open);
         let item = &self.state.items[i];
         let key = item.wait_key(i);
@@ -398,7 +430,7 @@ impl Switchboard {
             }
             Place::Idle { .. } | Place::Closed => {}
         }
-        self.state.items[i].place = Place::Closed;
+        self.move_item(i, Place::Closed);
         self.enter(i, ConversationState::Closed);
     }
 

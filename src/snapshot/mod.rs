@@ -79,7 +79,17 @@ impl Switchboard {
             .check_restorable(&state)
             .map_err(RestoreError::Inconsistent)?;
         board.state = state;
-        // The queue indexes are derived; rebuild them.
+        // Each agent's work and consult lists and the queue indexes are
+        // derived; rebuild them.
+        for i in 0..board.state.items.len() {
+            let item = &board.state.items[i];
+            if let Some(a) = item.place.agent() {
+                board.state.agents[a].work.push(i);
+            }
+            for &a in &item.consultants.clone() {
+                board.state.agents[a].consulting.push(i);
+            }
+        }
         for a in 0..board.state.agents.len() {
             board.state.agents[a].ranked_as = None;
             board.reindex(a);
