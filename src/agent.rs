@@ -123,18 +123,25 @@ impl AgentState {
     /// Presence computed from capacity in use (P5): units of assigned work,
     /// and profiles (any taken is in use; all full is none free).
     pub(crate) fn computed_presence(&self) -> usize {
-        let profiles_in_use = self.profiles.iter().any(|u| u.open + u.closed_today > 0);
+        let in_use =
+            self.assigned_units > 0 || self.profiles.iter().any(|u| u.open + u.closed_today > 0);
         let profiles_full = !self.profiles.is_empty()
             && self
                 .profiles
                 .iter()
                 .all(|u| u.open + u.closed_today >= u.limit);
-        if profiles_full {
-            return presence::BUILTIN_BUSY_DND;
-        }
-        match presence::computed(self.assigned_units, self.capacity) {
-            presence::BUILTIN_AVAILABLE if profiles_in_use => presence::BUILTIN_BUSY,
-            computed => computed,
+        // Without units an agent works by profiles only; with neither, nothing is free.
+        let units_full = if self.capacity > 0 {
+            self.assigned_units >= self.capacity
+        } else {
+            self.profiles.is_empty() || self.assigned_units > 0
+        };
+        if units_full || profiles_full {
+            presence::BUILTIN_BUSY_DND
+        } else if in_use {
+            presence::BUILTIN_BUSY
+        } else {
+            presence::BUILTIN_AVAILABLE
         }
     }
 }

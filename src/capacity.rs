@@ -128,6 +128,13 @@ impl Switchboard {
             units: (-agent.free_units()).max(0),
             profiles: Vec::new(),
         };
+        // Forced work may need a profile the agent does not hold: it counts
+        // against a limit of 0 until released (C4).
+        for &p in profiles {
+            if !agent.profiles.iter().any(|u| u.profile == p) {
+                agent.profiles.push(ProfileUse::new(p, 0));
+            }
+        }
         for u in agent
             .profiles
             .iter_mut()
@@ -173,6 +180,7 @@ impl Switchboard {
                 end_of_day = true;
             }
         }
+        agent.profiles.retain(|u| u.limit > 0 || u.taken() > 0);
         if end_of_day && self.state.end_of_day.is_none() {
             let midnight = self.next_local_midnight(self.state.clock);
             self.state.end_of_day = Some(self.state.timers.schedule(midnight, Timer::EndOfDay));

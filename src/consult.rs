@@ -138,8 +138,9 @@ impl Switchboard {
         }
     }
 
-    /// The conversation ended or closed: pending requests are rescinded and
-    /// every consultant leaves.
+    /// The conversation ended, closed or left its agent: pending consult
+    /// requests are rescinded, every consultant leaves, and a pending
+    /// transfer request is rescinded.
     pub(crate) fn end_consults(&mut self, i: usize) {
         for id in self.consult_offers(i) {
             self.end_consult_offer(id, NotificationEnd::Rescinded);
@@ -151,6 +152,7 @@ impl Switchboard {
                 agent: self.agent_id(a),
             });
         }
+        self.rescind_transfer(i);
     }
 
     /// Agent `a` signs out: their consult requests are rescinded and they leave every consult.
@@ -159,11 +161,15 @@ impl Switchboard {
             .state
             .offers
             .iter()
-            .filter(|(_, o)| o.purpose == Purpose::Consult && o.agent == a)
+            .filter(|(_, o)| o.purpose != Purpose::Work && o.agent == a)
             .map(|(id, _)| *id)
             .collect();
         for id in requests {
-            self.end_consult_offer(id, NotificationEnd::Rescinded);
+            if self.state.offers[&id].purpose == Purpose::Consult {
+                self.end_consult_offer(id, NotificationEnd::Rescinded);
+            } else {
+                self.end_transfer_offer(id, NotificationEnd::Rescinded);
+            }
         }
         for i in self.state.agents[a].consulting.clone() {
             self.remove_consultant(i, a);

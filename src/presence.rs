@@ -105,14 +105,3 @@ pub enum PresenceReason {
     /// The agent's client reconnected (P8).
     Reconnected,
 }
-
-/// Computed presence (P5) from units in use and units the agent has.
-pub(crate) fn computed(used: i64, total: i64) -> usize {
-    if used <= 0 && total > 0 {
-        BUILTIN_AVAILABLE
-    } else if used < total {
-        BUILTIN_BUSY
-    } else {
-        BUILTIN_BUSY_DND
-    }
-}

@@ -98,7 +98,7 @@ impl Switchboard {
             .map(|(id, _)| *id)
     }
 
-    fn rescind_transfer(&mut self, i: usize) {
+    pub(crate) fn rescind_transfer(&mut self, i: usize) {
         if let Some(id) = self.pending_transfer(i) {
             self.end_transfer_offer(id, NotificationEnd::Rescinded);
         }
