@@ -219,9 +219,14 @@ impl Switchboard {
         };
         let affinity = self.cfg.workstreams[self.state.items[i].workstream].affinity;
         let present = self.state.agents[agent].signed_in && self.state.agents[agent].connected;
-        if affinity && present {
+        let at_limit = self.state.agents[agent].slots >= self.cfg.org.session_limit;
+        if affinity && present && !at_limit {
             self.force_assign(i, agent, None, true);
         } else {
+            if affinity && present {
+                // Affinity overrides capacity and presence, not the session limit (S2).
+                self.session_limit_hit(agent, i);
+            }
             self.state.items[i].affinity_lane = affinity;
             self.requeue(i);
         }

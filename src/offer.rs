@@ -282,12 +282,12 @@ impl Switchboard {
             return;
         };
         self.end_alert(id, how);
-        self.requeue(item);
         self.emit(Output::Rerouted {
             item: self.item_id(item),
             from: self.agent_id(agent),
             reason,
         });
+        self.requeue(item);
     }
 
     /// Opens the session of assigned, unopened work (T3, T7).
@@ -570,7 +570,9 @@ fn agent_assign(board: &mut Switchboard, i: usize, a: usize, toast: Option<Notif
             unseen: None,
         },
     );
-    board.state.items[i].transferred = false;
+    let item = &mut board.state.items[i];
+    item.transferred = false;
+    item.affinity_lane = false;
     board.enter(i, ConversationState::Active);
 }
 

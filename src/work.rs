@@ -341,8 +341,15 @@ impl Switchboard {
     }
 
     /// Puts an item back in its queue at its original place (T1).
+    /// A conversation going to a queue with no members is closed instead (A5).
     pub(crate) fn requeue(&mut self, i: usize) {
         self.move_item(i, Place::Waiting);
+        let item = &self.state.items[i];
+        let record = self.cfg.workstreams[item.workstream].channel == Channel::Record;
+        if self.state.queues[item.queue].members.is_empty() && !record {
+            self.close_item(i, CloseReason::NoAgents);
+            return;
+        }
         self.enter(i, ConversationState::Open);
         let item = &self.state.items[i];
         let key = item.wait_key(i);
@@ -362,12 +369,12 @@ impl Switchboard {
             return;
         };
         self.release_assignment(i);
-        self.requeue(i);
         self.emit(Output::Rerouted {
             item: self.item_id(i),
             from: self.agent_id(agent),
             reason,
         });
+        self.requeue(i);
         self.end_consults(i);
         self.follow_capacity(agent);
     }
