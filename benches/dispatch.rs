@@ -1,33 +1,41 @@
 //! Dispatch throughput: one full cycle on a warm engine — an item arrives,
 //! an agent is chosen, the notification goes out, the agent accepts, the
-//! conversation ends and closes — with every output drained.
+//! conversation ends and closes — with every output drained. Ids are
+//! `dispatch/<method>/<agents>`.
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use criterion::{BenchmarkId, Criterion, Throughput, black_box, criterion_main};
 use switchboard::{
-    Agent, AgentId, Channel, Config, Input, Output, Queue, Switchboard, WorkItem, Workstream,
+    Agent, AgentId, AssignmentMethod, Channel, Config, Input, Output, Queue, Switchboard, WorkItem,
+    Workstream,
 };
 
-/// A signed-in engine with `agents` agents in one chat queue.
-fn warm_engine(agents: usize) -> (Switchboard, DateTime<Utc>) {
+/// 09:00 on a fixed day.
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0)
+        .single()
+        .expect("valid time")
+}
+
+/// A signed-in engine with `agents` agents in one chat queue using `method`.
+fn warm_engine(agents: usize, method: AssignmentMethod) -> Switchboard {
     let ids: Vec<AgentId> = (0..agents).map(|i| AgentId::new(format!("a{i}"))).collect();
     let config = Config {
         workstreams: vec![Workstream::new("chat", Channel::Chat)],
-        queues: vec![Queue::new("q", ids.iter().cloned())],
+        queues: vec![Queue {
+            method: Some(method),
+            ..Queue::new("q", ids.iter().cloned())
+        }],
         agents: ids.iter().map(|id| Agent::new(id.clone())).collect(),
         ..Config::default()
     };
     let mut sb = Switchboard::new(config).expect("valid config");
-    let now = Utc
-        .with_ymd_and_hms(2026, 11, 24, 9, 0, 0)
-        .single()
-        .expect("valid time");
     for id in ids {
-        sb.handle(now, Input::AgentSignedIn { agent: id })
+        sb.handle(start(), Input::AgentSignedIn { agent: id })
             .expect("sign in");
     }
     while sb.poll_output().is_some() {}
-    (sb, now)
+    sb
 }
 
 /// One cycle; returns how many outputs it drained.
@@ -67,16 +75,23 @@ fn cycle(sb: &mut Switchboard, now: DateTime<Utc>, n: u64) -> usize {
 fn dispatch(c: &mut Criterion) {
     let mut group = c.benchmark_group("dispatch");
     group.throughput(Throughput::Elements(1));
-    for agents in [1_000, 10_000] {
-        let (mut sb, start) = warm_engine(agents);
-        let mut n = 0_u64;
-        group.bench_function(BenchmarkId::new("highest_capacity", agents), |b| {
-            b.iter(|| {
-                n += 1;
-                let now = start + TimeDelta::milliseconds(i64::try_from(n).unwrap_or(i64::MAX));
-                black_box(cycle(&mut sb, now, n))
+    let methods = [
+        ("highest_capacity", AssignmentMethod::HighestCapacity),
+        ("round_robin", AssignmentMethod::AdvancedRoundRobin),
+        ("least_active", AssignmentMethod::LeastActive),
+    ];
+    for (name, method) in methods {
+        for agents in [1_000, 10_000, 100_000] {
+            let mut sb = warm_engine(agents, method);
+            let mut n = 0_u64;
+            group.bench_function(BenchmarkId::new(name, agents), |b| {
+                b.iter(|| {
+                    n += 1;
+                    let ms = i64::try_from(n).unwrap_or(i64::MAX);
+                    black_box(cycle(&mut sb, start() + TimeDelta::milliseconds(ms), n))
+                });
             });
-        });
+        }
     }
     group.finish();
 }

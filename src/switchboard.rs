@@ -17,6 +17,7 @@ use crate::input::Input;
 use crate::offer::Offer;
 use crate::output::Output;
 use crate::presence::PresenceReason;
+use crate::routing::QueueIndex;
 use crate::session::Session;
 use crate::template::MAX_TIMEOUT_SECS;
 use crate::timer::{Timer, Timers};
@@ -148,7 +149,10 @@ impl Switchboard {
             .values()
             .enumerate()
             .map(|(q, queue)| {
-                let mut state = QueueState::default();
+                let mut state = QueueState {
+                    index: QueueIndex::for_method(queue.method),
+                    ..QueueState::default()
+                };
                 for &a in &queue.members {
                     state.members.push((a, state.next_position));
                     memberships[a].push((q, state.next_position));

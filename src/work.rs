@@ -67,8 +67,8 @@ pub(crate) type WaitKey = (bool, i32, u64, usize);
 #[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ItemState {
-    /// The item as it arrived.
-    pub(crate) spec: WorkItem,
+    /// The item as it arrived (boxed: the rest is touched far more often).
+    pub(crate) spec: Box<WorkItem>,
     pub(crate) workstream: usize,
     pub(crate) queue: usize,
     /// Arrival order (A2).
@@ -272,7 +272,7 @@ impl Switchboard {
         let arrival = self.state.next_arrival;
         self.state.next_arrival += 1;
         let item = ItemState {
-            spec,
+            spec: Box::new(spec),
             workstream,
             queue,
             arrival,

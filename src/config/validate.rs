@@ -554,6 +554,7 @@ fn compile_queues(
             });
         }
         let mut members = Vec::with_capacity(q.members.len());
+        let mut seen = vec![false; agents.len()];
         for (m, agent) in q.members.iter().enumerate() {
             let field = || format!("{at}.members[{m}]");
             let index =
@@ -564,7 +565,7 @@ fn compile_queues(
                         id: agent.0.clone(),
                         field: field(),
                     })?;
-            if members.contains(&index) {
+            if std::mem::replace(&mut seen[index], true) {
                 return Err(ConfigError::DuplicateId {
                     kind: IdKind::Agent,
                     id: agent.0.clone(),

@@ -29,33 +29,56 @@ pub(crate) struct RankKey {
 type ByFree = (Reverse<i64>, u64, u32, u32);
 type ByCounter = (u64, u32, u32);
 
-/// The routable members of one queue, in each order routing needs.
+/// The routable members of one queue, in the orders its methods need.
+/// Ranking by free units is always kept (HighestCapacity, and the quick
+/// "nobody has room" check); the other orders only when the queue uses them.
 #[allow(clippy::struct_field_names)] // "by_*" reads as the order each set keeps
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct QueueIndex {
     /// Most free units first; ties to the earliest last assignment, then queue order (HighestCapacity).
     pub(crate) by_free: BTreeSet<ByFree>,
-    /// Earliest last assignment first, then queue order (AdvancedRoundRobin).
-    pub(crate) by_assignment: BTreeSet<ByCounter>,
-    /// Earliest last release first, then queue order (LeastActive).
-    pub(crate) by_release: BTreeSet<ByCounter>,
+    /// Earliest last assignment first, then queue order (AdvancedRoundRobin), if used.
+    pub(crate) by_assignment: Option<BTreeSet<ByCounter>>,
+    /// Earliest last release first, then queue order (LeastActive), if used.
+    pub(crate) by_release: Option<BTreeSet<ByCounter>>,
 }
 
 impl QueueIndex {
+    /// An empty index for a queue with `method` (unset: HighestCapacity or,
+    /// for voice, LeastActive).
+    pub(crate) fn for_method(method: Option<AssignmentMethod>) -> Self {
+        let (assignment, release) = match method {
+            Some(AssignmentMethod::HighestCapacity) => (false, false),
+            Some(AssignmentMethod::AdvancedRoundRobin) => (true, false),
+            Some(AssignmentMethod::LeastActive) | None => (false, true),
+        };
+        Self {
+            by_free: BTreeSet::new(),
+            by_assignment: assignment.then(BTreeSet::new),
+            by_release: release.then(BTreeSet::new),
+        }
+    }
+
     fn insert(&mut self, key: RankKey, position: u32, agent: u32) {
         self.by_free
             .insert((Reverse(key.free), key.last_assignment, position, agent));
-        self.by_assignment
-            .insert((key.last_assignment, position, agent));
-        self.by_release.insert((key.last_release, position, agent));
+        if let Some(set) = &mut self.by_assignment {
+            set.insert((key.last_assignment, position, agent));
+        }
+        if let Some(set) = &mut self.by_release {
+            set.insert((key.last_release, position, agent));
+        }
     }
 
     fn remove(&mut self, key: RankKey, position: u32, agent: u32) {
         self.by_free
             .remove(&(Reverse(key.free), key.last_assignment, position, agent));
-        self.by_assignment
-            .remove(&(key.last_assignment, position, agent));
-        self.by_release.remove(&(key.last_release, position, agent));
+        if let Some(set) = &mut self.by_assignment {
+            set.remove(&(key.last_assignment, position, agent));
+        }
+        if let Some(set) = &mut self.by_release {
+            set.remove(&(key.last_release, position, agent));
+        }
     }
 
     /// Most free units any routable member has.
@@ -70,9 +93,11 @@ impl QueueIndex {
                 Box::new(self.by_free.iter().map(|e| e.3 as usize))
             }
             AssignmentMethod::AdvancedRoundRobin => {
-                Box::new(self.by_assignment.iter().map(|e| e.2 as usize))
+                Box::new(self.by_assignment.iter().flatten().map(|e| e.2 as usize))
             }
-            AssignmentMethod::LeastActive => Box::new(self.by_release.iter().map(|e| e.2 as usize)),
+            AssignmentMethod::LeastActive => {
+                Box::new(self.by_release.iter().flatten().map(|e| e.2 as usize))
+            }
         }
     }
 
@@ -132,9 +157,16 @@ impl Switchboard {
                 .iter()
                 .filter(|&&(a, _)| self.state.agents[a].ranked_as.is_some())
                 .count();
-            queue.index.len() == routable
-                && queue.index.by_assignment.len() == routable
-                && queue.index.by_release.len() == routable
+            let index = &queue.index;
+            index.len() == routable
+                && index
+                    .by_assignment
+                    .as_ref()
+                    .is_none_or(|s| s.len() == routable)
+                && index
+                    .by_release
+                    .as_ref()
+                    .is_none_or(|s| s.len() == routable)
         });
         agents_ok && sizes_ok
     }

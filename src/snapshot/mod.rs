@@ -9,6 +9,7 @@ use thiserror::Error;
 
 use crate::config::Config;
 use crate::error::ConfigError;
+use crate::routing::QueueIndex;
 use crate::switchboard::{State, Switchboard};
 
 /// The snapshot format this version writes and reads.
@@ -89,6 +90,9 @@ impl Switchboard {
             for &a in &item.consultants.clone() {
                 board.state.agents[a].consulting.push(i);
             }
+        }
+        for (queue, compiled) in board.state.queues.iter_mut().zip(board.cfg.queues.values()) {
+            queue.index = QueueIndex::for_method(compiled.method);
         }
         for a in 0..board.state.agents.len() {
             board.state.agents[a].ranked_as = None;
