@@ -446,7 +446,8 @@ impl Switchboard {
         let state = &mut self.state.agents[a];
         state.connected = true;
         state.disconnected = None;
-        let (to, mode) = if now - saved.at <= grace {
+        // The grace's own deadline counts as past it, as a notification's does.
+        let (to, mode) = if now - saved.at < grace {
             let to = if saved.mode == PresenceMode::Computed {
                 state.computed_presence()
             } else {

@@ -238,7 +238,7 @@ impl Switchboard {
     /// Ends a pending Alert: releases the units and slot it held and reports how.
     /// The item's place is left to the caller.
     pub(crate) fn end_alert(&mut self, id: NotificationId, how: NotificationEnd) {
-        let Some(offer) = self.state.offers.shift_remove(&id) else {
+        let Some(offer) = self.state.offers.remove(&id) else {
             return;
         };
         self.state.timers.cancel(offer.timer);
@@ -256,7 +256,7 @@ impl Switchboard {
 
     /// Ends a pending Toast; the work stays assigned.
     pub(crate) fn end_toast(&mut self, id: NotificationId, how: NotificationEnd) {
-        let Some(offer) = self.state.offers.shift_remove(&id) else {
+        let Some(offer) = self.state.offers.remove(&id) else {
             return;
         };
         self.state.timers.cancel(offer.timer);
@@ -383,7 +383,7 @@ impl Switchboard {
             return Ok(());
         }
         let (a, i) = (offer.agent, offer.item);
-        self.state.offers.shift_remove(&id);
+        self.state.offers.remove(&id);
         self.state.timers.cancel(offer.timer);
         self.unhold(a, i);
         self.emit(Output::NotificationEnded {
@@ -511,7 +511,7 @@ impl Switchboard {
             }
         } else {
             // T3: never seen; assigned anyway, rerouted later unless opened.
-            self.state.offers.shift_remove(&id);
+            self.state.offers.remove(&id);
             self.unhold(a, i);
             self.emit(Output::NotificationEnded {
                 notification: id,

@@ -34,7 +34,7 @@ impl Switchboard {
 
     /// Closes a session and frees its slot.
     pub(crate) fn close_session(&mut self, id: SessionId) {
-        let Some(session) = self.state.sessions.shift_remove(&id) else {
+        let Some(session) = self.state.sessions.remove(&id) else {
             return;
         };
         self.free_slot(session.agent);

@@ -1,7 +1,7 @@
 //! [`Switchboard`]: the engine. It validates, dispatches each input to the
 //! module that owns the rule, fires deadlines and queues outputs.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use indexmap::IndexMap;
@@ -56,10 +56,10 @@ pub(crate) struct State {
     pub(crate) queues: Vec<QueueState>,
     /// Queues each agent is a member of, with their position there, by agent index.
     pub(crate) memberships: Vec<Vec<(usize, u32)>>,
-    /// Pending notifications.
-    pub(crate) offers: IndexMap<NotificationId, Offer>,
-    /// Open sessions.
-    pub(crate) sessions: IndexMap<SessionId, Session>,
+    /// Pending notifications, by id: ids rise, so this is also issue order.
+    pub(crate) offers: BTreeMap<NotificationId, Offer>,
+    /// Open sessions, by id (and so in opening order).
+    pub(crate) sessions: BTreeMap<SessionId, Session>,
     pub(crate) contacts: Contacts,
     pub(crate) timers: Timers,
     /// Outputs not yet polled.
@@ -176,8 +176,8 @@ impl Switchboard {
                 memberships,
                 agents,
                 items: IndexMap::new(),
-                offers: IndexMap::new(),
-                sessions: IndexMap::new(),
+                offers: BTreeMap::new(),
+                sessions: BTreeMap::new(),
                 contacts,
                 timers: Timers::default(),
                 outputs: VecDeque::new(),
@@ -263,10 +263,12 @@ impl Switchboard {
     /// in creation order (D3). Calling it early, or twice, does nothing.
     ///
     /// # Errors
-    /// [`InputError::ClockWentBackwards`] or [`InputError::TimeOutOfRange`];
-    /// nothing changes.
+    /// [`InputError::ClockWentBackwards`]; nothing changes.
     pub fn tick(&mut self, now: DateTime<Utc>) -> Result<(), InputError> {
-        self.check_time(now)?;
+        // No range check: a deadline an accepted input set must be able to
+        // fire. Deadlines set while firing, past the end of chrono's range,
+        // are held at its end.
+        self.check_clock(now)?;
         self.state.latest = Some(now);
         while let Some((at, timer)) = self.state.timers.pop_due(now) {
             self.state.clock = at;
@@ -363,11 +365,18 @@ impl Switchboard {
         self.state.offers.len()
     }
 
-    /// D6, and keeps every deadline `now` can set within chrono's range.
-    fn check_time(&self, now: DateTime<Utc>) -> Result<(), InputError> {
-        if let Some(latest) = self.state.latest.filter(|latest| now < *latest) {
-            return Err(InputError::ClockWentBackwards { now, latest });
+    /// D6: time never goes backwards.
+    fn check_clock(&self, now: DateTime<Utc>) -> Result<(), InputError> {
+        match self.state.latest.filter(|latest| now < *latest) {
+            Some(latest) => Err(InputError::ClockWentBackwards { now, latest }),
+            None => Ok(()),
         }
+    }
+
+    /// D6, and keeps every deadline an input at `now` can set within
+    /// chrono's range.
+    fn check_time(&self, now: DateTime<Utc>) -> Result<(), InputError> {
+        self.check_clock(now)?;
         if now.checked_add_signed(self.horizon).is_none() {
             return Err(InputError::TimeOutOfRange { now });
         }
