@@ -36,7 +36,7 @@ pub(crate) enum PresenceMode {
 pub(crate) struct Disconnect {
     pub(crate) at: DateTime<Utc>,
     /// When the grace runs out (L1: Active work goes back to its queue).
-    pub(crate) grace: TimerKey,
+    pub(crate) grace: Option<TimerKey>,
     pub(crate) presence: usize,
     pub(crate) mode: PresenceMode,
 }
@@ -408,7 +408,7 @@ impl Switchboard {
         let grace = self
             .state
             .timers
-            .schedule(grace_ends, Timer::ReconnectGrace(a));
+            .schedule_at(grace_ends, Timer::ReconnectGrace(a));
         let state = &mut self.state.agents[a];
         state.connected = false;
         state.disconnected = Some(Disconnect {

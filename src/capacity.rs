@@ -183,22 +183,22 @@ impl Switchboard {
         agent.profiles.retain(|u| u.limit > 0 || u.taken() > 0);
         if end_of_day && self.state.end_of_day.is_none() {
             let midnight = self.next_local_midnight(self.state.clock);
-            self.state.end_of_day = Some(self.state.timers.schedule(midnight, Timer::EndOfDay));
+            self.state.end_of_day = self.state.timers.schedule_at(midnight, Timer::EndOfDay);
         }
         self.state.cycle_due = true;
         self.reindex(a);
     }
 
     /// The first local midnight after `now`, in UTC (C6).
-    fn next_local_midnight(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+    /// `None` past the end of chrono's range.
+    fn next_local_midnight(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let offset = TimeDelta::minutes(self.cfg.org.utc_offset_minutes.into());
-        let local = now.naive_utc() + offset;
+        let local = now.naive_utc().checked_add_signed(offset)?;
         let next = local
             .date()
-            .checked_add_days(Days::new(1))
-            .unwrap_or(local.date())
+            .checked_add_days(Days::new(1))?
             .and_time(NaiveTime::MIN);
-        (next - offset).and_utc()
+        Some(next.checked_sub_signed(offset)?.and_utc())
     }
 
     /// Local midnight: end-of-day profiles let go of closed items (C6).
@@ -228,7 +228,7 @@ impl Switchboard {
             WrapUpBlocking::Custom { minutes } => {
                 let at = Self::after(self.state.clock, u32::from(minutes) * 60);
                 self.state.items[i].wrap_release =
-                    Some(self.state.timers.schedule(at, Timer::WrapUpRelease(i)));
+                    self.state.timers.schedule_at(at, Timer::WrapUpRelease(i));
             }
         }
     }

@@ -40,7 +40,8 @@ pub(crate) struct Offer {
     pub(crate) item: usize,
     pub(crate) kind: NotificationKind,
     pub(crate) deadline: DateTime<Utc>,
-    pub(crate) timer: TimerKey,
+    /// Its deadline, unless that lies past the end of chrono's range.
+    pub(crate) timer: Option<TimerKey>,
     /// The client acknowledged its display (T3).
     pub(crate) displayed: bool,
     /// It also went to the desktop (N6, N7).
@@ -133,7 +134,8 @@ impl Switchboard {
         };
         let (title, fields, unresolved) = self.render(i, template);
         let id = NotificationId(self.state.next_notification);
-        let deadline = Self::after(now, template.timeout_secs);
+        let due = Self::after(now, template.timeout_secs);
+        let deadline = due.unwrap_or(DateTime::<Utc>::MAX_UTC);
         let notification = Notification {
             id,
             agent: self.agent_id(a),
@@ -163,10 +165,7 @@ impl Switchboard {
             item: i,
             kind,
             deadline,
-            timer: self
-                .state
-                .timers
-                .schedule(deadline, Timer::OfferDeadline(id)),
+            timer: self.state.timers.schedule_at(due, Timer::OfferDeadline(id)),
             displayed: !self.cfg.org.display_acknowledgement,
             on_desktop: notification.desktop.is_some(),
             rejectable: notification.reject_label.is_some(),
@@ -524,9 +523,9 @@ impl Switchboard {
             let key = self
                 .state
                 .timers
-                .schedule(reroute_at, Timer::UnseenReroute(i));
+                .schedule_at(reroute_at, Timer::UnseenReroute(i));
             if let Place::Assigned { unseen, .. } = &mut self.state.items[i].place {
-                *unseen = Some(key);
+                *unseen = key;
             }
             self.emit(Output::WorkAssigned {
                 item: self.item_id(i),

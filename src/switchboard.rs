@@ -66,6 +66,9 @@ pub(crate) struct State {
     pub(crate) outputs: VecDeque<Output>,
     /// The latest time seen (D6).
     pub(crate) latest: Option<DateTime<Utc>>,
+    /// The time of the latest accepted input: `tick` may reach as far as
+    /// the deadlines it can have set.
+    pub(crate) latest_input: Option<DateTime<Utc>>,
     pub(crate) next_notification: u64,
     pub(crate) next_session: u64,
     pub(crate) next_arrival: u64,
@@ -182,6 +185,7 @@ impl Switchboard {
                 timers: Timers::default(),
                 outputs: VecDeque::new(),
                 latest: None,
+                latest_input: None,
                 next_notification: 1,
                 next_session: 1,
                 next_arrival: 0,
@@ -254,6 +258,7 @@ impl Switchboard {
             return Err(refused);
         }
         self.state.latest = Some(now);
+        self.state.latest_input = Some(now);
         self.run_cycles(now);
         debug_assert!(self.indexes_consistent(), "queue indexes out of step");
         Ok(())
@@ -263,12 +268,23 @@ impl Switchboard {
     /// in creation order (D3). Calling it early, or twice, does nothing.
     ///
     /// # Errors
-    /// [`InputError::ClockWentBackwards`]; nothing changes.
+    /// [`InputError::ClockWentBackwards`], or [`InputError::TimeOutOfRange`]
+    /// past both the end of chrono's range less the longest delay and the
+    /// reach of the deadlines inputs set; nothing changes.
     pub fn tick(&mut self, now: DateTime<Utc>) -> Result<(), InputError> {
-        // No range check: a deadline an accepted input set must be able to
-        // fire. Deadlines set while firing, past the end of chrono's range,
-        // are held at its end.
         self.check_clock(now)?;
+        // Near the end of chrono's range a tick may still reach every
+        // deadline an accepted input can have set, and no further: beyond,
+        // deadlines set while firing would run on without end. Deadlines
+        // that would fall past the end of the range are not set.
+        let reachable = self
+            .state
+            .latest_input
+            .and_then(|t| t.checked_add_signed(self.horizon))
+            .is_some_and(|limit| now <= limit);
+        if now.checked_add_signed(self.horizon).is_none() && !reachable {
+            return Err(InputError::TimeOutOfRange { now });
+        }
         self.state.latest = Some(now);
         while let Some((at, timer)) = self.state.timers.pop_due(now) {
             self.state.clock = at;

@@ -57,8 +57,20 @@ impl Timers {
     }
 
     /// Cancels a deadline; cancelling one that already fired does nothing.
-    pub(crate) fn cancel(&mut self, key: TimerKey) {
-        self.pending.remove(&key);
+    pub(crate) fn cancel(&mut self, key: impl Into<Option<TimerKey>>) {
+        if let Some(key) = key.into() {
+            self.pending.remove(&key);
+        }
+    }
+
+    /// Schedules `timer` at `at`, unless `at` lies past the end of chrono's
+    /// range: such a deadline never comes.
+    pub(crate) fn schedule_at(
+        &mut self,
+        at: Option<DateTime<Utc>>,
+        timer: Timer,
+    ) -> Option<TimerKey> {
+        at.map(|at| self.schedule(at, timer))
     }
 
     /// Removes and returns the earliest deadline due at or before `now`.

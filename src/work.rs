@@ -441,10 +441,10 @@ impl Switchboard {
         self.enter(i, ConversationState::Closed);
     }
 
-    /// When a deadline `secs` from `now` falls; saturates at chrono's limit,
-    /// which `handle` and `tick` keep out of reach (see `check_time`).
-    pub(crate) fn after(now: DateTime<Utc>, secs: u32) -> DateTime<Utc> {
+    /// When a deadline `secs` from `now` falls, or `None` past the end of
+    /// chrono's range (only reachable by ticking near it; inputs there are
+    /// refused).
+    pub(crate) fn after(now: DateTime<Utc>, secs: u32) -> Option<DateTime<Utc>> {
         now.checked_add_signed(chrono::TimeDelta::seconds(secs.into()))
-            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 }

@@ -38,7 +38,20 @@ impl Switchboard {
             .take(CYCLE_WINDOW)
             .map(|key| key.3)
             .collect();
+        // Workstreams whose plain items (no skills, no declines, no profiles
+        // of their own) found nobody in this pass: the rest of them would
+        // not either, since offers only take room away.
+        let mut hopeless: Vec<usize> = Vec::new();
         for i in window {
+            let item = &self.state.items[i];
+            let plain = item.spec.required_skills.is_empty()
+                && item.declines.is_empty()
+                && item.spec.capacity_profiles.is_empty();
+            let workstream = item.workstream;
+            if plain && hopeless.contains(&workstream) {
+                continue;
+            }
+            let mut offered = false;
             while let Some(a) = self.choose_agent(q, i) {
                 if self.state.agents[a].slots >= self.cfg.org.session_limit {
                     // S2: the agent is passed by from now on; look for another.
@@ -46,7 +59,11 @@ impl Switchboard {
                     continue;
                 }
                 self.offer(i, a, now);
+                offered = true;
                 break;
+            }
+            if plain && !offered {
+                hopeless.push(workstream);
             }
         }
     }
