@@ -42,7 +42,8 @@ fn loaded() -> Switchboard {
     }
     for n in 0..2 * OFFERS {
         let item = WorkItem::new(format!("w{n}").as_str(), "chat", "q");
-        sb.handle(start(), Input::WorkArrived(item)).expect("arrive");
+        sb.handle(start(), Input::WorkArrived(item))
+            .expect("arrive");
     }
     while sb.poll_output().is_some() {}
     assert_eq!(sb.pending_notifications(), OFFERS);
