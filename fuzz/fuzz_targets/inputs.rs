@@ -471,7 +471,18 @@ fn gen_work_item(u: &mut Unstructured<'_>, w: &World) -> Result<WorkItem> {
 
 /// Every `Input` variant: keep in step with `switchboard::Input`.
 fn gen_input(u: &mut Unstructured<'_>, w: &World, seen: &Seen) -> Result<Input> {
-    Ok(match u.int_in_range(0..=35u8)? {
+    // 0..=35: one arm per variant; 36..=47: the answers that move work
+    // forward, again, so that conversations often get past an offer.
+    let pick_variant = match u.int_in_range(0..=47u8)? {
+        36..=39 => 11,     // Accept
+        40..=42 => 9,      // NotificationDisplayed
+        43..=44 => 13,     // Open
+        45 => 14,          // OpenWork
+        46 => 33,          // ConversationEnded
+        47 => 34,          // ConversationClosed
+        n => n,
+    };
+    Ok(match pick_variant {
         0 => Input::AgentSignedIn {
             agent: agent_id(u, w)?,
         },
@@ -594,18 +605,20 @@ fn gen_time(
     next_deadline: Option<DateTime<Utc>>,
 ) -> Result<DateTime<Utc>> {
     let plus = |t: DateTime<Utc>, s: i64| t.checked_add_signed(TimeDelta::seconds(s)).unwrap_or(t);
-    Ok(match u.int_in_range(0..=31u8)? {
-        0..=7 => now,
-        8..=17 => plus(now, i64::from(u.int_in_range(1..=600u16)?)),
-        18..=23 => match next_deadline {
+    Ok(match u.int_in_range(0..=63u8)? {
+        0..=23 => now,
+        24..=37 => plus(now, i64::from(u.int_in_range(1..=60u8)?)),
+        38..=43 => plus(now, i64::from(u.int_in_range(61..=600u16)?)),
+        44..=51 => match next_deadline {
             Some(d) => plus(d, i64::from(u.int_in_range(-1..=1i8)?)),
             None => plus(now, 60),
         },
-        24..=25 => plus(now, i64::from(u.int_in_range(600..=40 * 86_400u32)?)),
-        26..=27 => plus(now, -i64::from(u.int_in_range(1..=600u16)?)),
-        28 => plus(now, u.int_in_range(1..=300 * 365 * 86_400i64)?),
-        29 => DateTime::<Utc>::MAX_UTC - TimeDelta::seconds(u.int_in_range(0..=40_000_000i64)?),
-        30 => DateTime::<Utc>::MIN_UTC + TimeDelta::seconds(u.int_in_range(0..=86_400i64)?),
+        52..=54 => plus(now, i64::from(u.int_in_range(600..=40 * 86_400u32)?)),
+        55..=57 => plus(now, -i64::from(u.int_in_range(1..=600u16)?)),
+        58..=59 => plus(now, u.int_in_range(1..=300 * 365 * 86_400i64)?),
+        60 => DateTime::<Utc>::MAX_UTC - TimeDelta::seconds(u.int_in_range(0..=40_000_000i64)?),
+        61 => DateTime::<Utc>::MIN_UTC + TimeDelta::seconds(u.int_in_range(0..=86_400i64)?),
+        62 => plus(now, i64::from(u.int_in_range(0..=3_000_000u32)?)),
         _ => DateTime::from_timestamp(u.arbitrary()?, u.int_in_range(0..=999_999_999u32)?)
             .unwrap_or(now),
     })
