@@ -250,10 +250,10 @@ impl Switchboard {
     pub(crate) fn escalate(&mut self, item: &WorkItemId, on: bool) -> Result<(), InputError> {
         let i = self.item_index(item)?;
         let Place::Assigned { agent, .. } = self.state.items[i].place else {
-            return Err(self.invalid(i, ConversationState::Active));
+            return Err(self.invalid(item, i, ConversationState::Active));
         };
         if self.state.items[i].state != ConversationState::Active {
-            return Err(self.invalid(i, ConversationState::Active));
+            return Err(self.invalid(item, i, ConversationState::Active));
         }
         if self.state.items[i].escalated == on {
             return Err(InputError::EscalationUnchanged(item.clone()));

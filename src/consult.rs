@@ -127,9 +127,12 @@ impl Switchboard {
         });
         if how == NotificationEnd::Accepted {
             self.state.items[offer.item].consultants.push(offer.agent);
+            let items = &self.state.items;
+            let arrival = items[offer.item].arrival;
             let consulting = &mut self.state.agents[offer.agent].consulting;
-            if let Err(k) = consulting.binary_search(&offer.item) {
-                consulting.insert(k, offer.item); // sorted: visited in arrival order
+            // In arrival order, so consults are always visited in that order.
+            if let Err(k) = consulting.binary_search_by_key(&arrival, |&j| items[j].arrival) {
+                consulting.insert(k, offer.item);
             }
             self.emit(Output::ConsultJoined {
                 item: self.item_id(offer.item),

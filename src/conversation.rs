@@ -44,9 +44,9 @@ pub enum CloseReason {
 }
 
 impl Switchboard {
-    pub(crate) fn invalid(&self, i: usize, to: ConversationState) -> InputError {
+    pub(crate) fn invalid(&self, item: &WorkItemId, i: usize, to: ConversationState) -> InputError {
         InputError::InvalidTransition {
-            item: self.item_id(i),
+            item: item.clone(),
             from: self.state.items[i].state,
             to,
         }
@@ -57,6 +57,10 @@ impl Switchboard {
         if self.state.items[i].state != to {
             self.state.items[i].state = to;
             self.restart_auto_close(i);
+            if to == ConversationState::Closed {
+                debug_assert!(self.unreferenced(i), "closed item {i} is still referred to");
+                self.state.items.retire(i);
+            }
         }
     }
 
@@ -97,7 +101,7 @@ impl Switchboard {
                 Ok(())
             }
             ConversationState::Active => self.end_conversation(item),
-            _ => Err(self.invalid(i, ConversationState::Closed)),
+            _ => Err(self.invalid(item, i, ConversationState::Closed)),
         }
     }
 
@@ -107,7 +111,7 @@ impl Switchboard {
         let active = matches!(self.state.items[i].place, Place::Assigned { .. })
             && self.state.items[i].state == ConversationState::Active;
         if !active {
-            return Err(self.invalid(i, ConversationState::WrapUp));
+            return Err(self.invalid(item, i, ConversationState::WrapUp));
         }
         self.end_active(i);
         Ok(())
@@ -150,6 +154,9 @@ impl Switchboard {
     /// and the session (C5) and lets a chosen presence give way (P4).
     pub(crate) fn close_conversation(&mut self, item: &WorkItemId) -> Result<(), InputError> {
         let i = self.item_index(item)?;
+        let Place::Assigned { agent, .. } = self.state.items[i].place else {
+            return Err(self.invalid(item, i, ConversationState::Closed));
+        };
         let record =
             self.cfg.workstreams[self.state.items[i].workstream].channel == Channel::Record;
         let closable = match self.state.items[i].state {
@@ -157,11 +164,8 @@ impl Switchboard {
             ConversationState::Active => record,
             _ => false,
         };
-        let Place::Assigned { agent, .. } = self.state.items[i].place else {
-            return Err(self.invalid(i, ConversationState::Closed));
-        };
         if !closable {
-            return Err(self.invalid(i, ConversationState::Closed));
+            return Err(self.invalid(item, i, ConversationState::Closed));
         }
         self.close_item(i, CloseReason::Closed);
         self.work_changed_hands(agent);
@@ -174,7 +178,7 @@ impl Switchboard {
         let active = matches!(self.state.items[i].place, Place::Assigned { .. })
             && self.state.items[i].state == ConversationState::Active;
         if !active {
-            return Err(self.invalid(i, ConversationState::Open));
+            return Err(self.invalid(item, i, ConversationState::Open));
         }
         let Place::Assigned { agent, .. } = self.state.items[i].place else {
             return Ok(());
@@ -188,12 +192,13 @@ impl Switchboard {
     /// ending it (Active → Waiting): capacity and session are released, the
     /// conversation stays the agent's (L1, A7).
     pub(crate) fn park_conversation(&mut self, i: usize) -> Result<(), InputError> {
+        let item = &self.item_id(i);
         let channel = self.cfg.workstreams[self.state.items[i].workstream].channel;
         let Place::Assigned { agent, .. } = self.state.items[i].place else {
-            return Err(self.invalid(i, ConversationState::Waiting));
+            return Err(self.invalid(item, i, ConversationState::Waiting));
         };
         if !channel.is_asynchronous() || self.state.items[i].state != ConversationState::Active {
-            return Err(self.invalid(i, ConversationState::Waiting));
+            return Err(self.invalid(item, i, ConversationState::Waiting));
         }
         self.release_assignment(i);
         self.move_item(i, Place::Idle { agent });
@@ -214,7 +219,7 @@ impl Switchboard {
     pub(crate) fn customer_returned(&mut self, item: &WorkItemId) -> Result<(), InputError> {
         let i = self.item_index(item)?;
         let Place::Idle { agent } = self.state.items[i].place else {
-            return Err(self.invalid(i, ConversationState::Active));
+            return Err(self.invalid(item, i, ConversationState::Active));
         };
         let affinity = self.cfg.workstreams[self.state.items[i].workstream].affinity;
         let present = self.state.agents[agent].signed_in && self.state.agents[agent].connected;

@@ -86,7 +86,7 @@ impl Switchboard {
         }
         let i = self.item_index(item)?;
         if self.state.items[i].place != Place::Waiting {
-            return Err(self.invalid(i, ConversationState::Active));
+            return Err(self.invalid(item, i, ConversationState::Active));
         }
         if self.state.agents[a].slots >= self.cfg.org.session_limit {
             return Err(InputError::SessionLimitReached(agent.clone()));
@@ -109,7 +109,7 @@ impl Switchboard {
             self.state.items[i].place,
             Place::Waiting | Place::Offered { .. }
         ) {
-            return Err(self.invalid(i, ConversationState::Active));
+            return Err(self.invalid(item, i, ConversationState::Active));
         }
         self.force_assign(i, a, Some(Scenario::SupervisorAssign), false);
         Ok(())

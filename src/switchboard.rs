@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use crate::agent::AgentState;
@@ -14,6 +13,7 @@ use crate::conversation::ConversationState;
 use crate::error::{ConfigError, InputError};
 use crate::ids::{AgentId, NotificationId, PresenceId, QueueId, SessionId, WorkItemId};
 use crate::input::Input;
+use crate::items::Items;
 use crate::offer::Offer;
 use crate::output::Output;
 use crate::presence::PresenceReason;
@@ -21,7 +21,7 @@ use crate::routing::QueueIndex;
 use crate::session::Session;
 use crate::template::MAX_TIMEOUT_SECS;
 use crate::timer::{Timer, Timers};
-use crate::work::{ItemState, Place, QueueState};
+use crate::work::{Place, QueueState};
 
 /// The routing engine: a pure state machine with no clock and no IO.
 ///
@@ -51,7 +51,7 @@ pub(crate) struct State {
     /// Agent state, by the agent's index in the configuration.
     pub(crate) agents: Vec<AgentState>,
     /// Every work item ever seen, in arrival order.
-    pub(crate) items: IndexMap<WorkItemId, ItemState>,
+    pub(crate) items: Items,
     /// Members and waiting work, by queue index.
     pub(crate) queues: Vec<QueueState>,
     /// Queues each agent is a member of, with their position there, by agent index.
@@ -178,7 +178,7 @@ impl Switchboard {
                 queues,
                 memberships,
                 agents,
-                items: IndexMap::new(),
+                items: Items::default(),
                 offers: BTreeMap::new(),
                 sessions: BTreeMap::new(),
                 contacts,
@@ -363,7 +363,7 @@ impl Switchboard {
 
     /// Every work item id, in arrival order.
     pub fn work_items(&self) -> impl Iterator<Item = &WorkItemId> {
-        self.state.items.keys()
+        self.state.items.ids()
     }
 
     /// Every configured agent id, in configuration order.

@@ -83,7 +83,7 @@ impl Switchboard {
             .get_index_of(queue)
             .ok_or_else(|| InputError::UnknownQueue(queue.clone()))?;
         let Some(from) = self.holder(i, false) else {
-            return Err(self.invalid(i, ConversationState::Open));
+            return Err(self.invalid(item, i, ConversationState::Open));
         };
         self.move_to_queue(i, from, q);
         Ok(())
@@ -114,7 +114,7 @@ impl Switchboard {
         let i = self.item_index(item)?;
         let a = self.agent_index(agent)?;
         if self.holder(i, false).is_none() {
-            return Err(self.invalid(i, ConversationState::Active));
+            return Err(self.invalid(item, i, ConversationState::Active));
         }
         let refused = |reason| InputError::ConsultUnavailable {
             item: item.clone(),
@@ -180,7 +180,7 @@ impl Switchboard {
     ) -> Result<(), InputError> {
         let i = self.item_index(item)?;
         let Some(from) = self.holder(i, true) else {
-            return Err(self.invalid(i, ConversationState::Open));
+            return Err(self.invalid(item, i, ConversationState::Open));
         };
         match target {
             TransferTarget::Queue(queue) => {
@@ -211,7 +211,7 @@ impl Switchboard {
     pub(crate) fn supervisor_close(&mut self, item: &WorkItemId) -> Result<(), InputError> {
         let i = self.item_index(item)?;
         let agent = match self.state.items[i].place {
-            Place::Closed => return Err(self.invalid(i, ConversationState::Closed)),
+            Place::Closed => return Err(self.invalid(item, i, ConversationState::Closed)),
             Place::Assigned { agent, .. } => Some(agent),
             _ => None,
         };

@@ -175,19 +175,33 @@ impl SlugSource for Slugs<'_> {
 
 impl Switchboard {
     /// Index of `item`, or `UnknownWorkItem`.
+    /// A closed item's index is the shared closed record ([`crate::items::CLOSED`]).
     pub(crate) fn item_index(&self, item: &WorkItemId) -> Result<usize, InputError> {
         self.state
             .items
-            .get_index_of(item)
+            .slot_of(item)
             .ok_or_else(|| InputError::UnknownWorkItem(item.clone()))
     }
 
+    /// The id of live item `i`.
     pub(crate) fn item_id(&self, i: usize) -> WorkItemId {
-        self.state
-            .items
-            .get_index(i)
-            .map(|(id, _)| id.clone())
-            .unwrap_or_default()
+        self.state.items[i].spec.id.clone()
+    }
+
+    /// Whether nothing refers to item `i` any more, so its slot can be reused
+    /// (checked in debug builds).
+    pub(crate) fn unreferenced(&self, i: usize) -> bool {
+        use crate::timer::Timer;
+        let state = &self.state;
+        state.offers.values().all(|offer| offer.item != i)
+            && state.sessions.values().all(|session| session.item != Some(i))
+            && state.timers.iter().all(|timer| {
+                !matches!(timer, Timer::UnseenReroute(j) | Timer::AutoClose(j) | Timer::WrapUpRelease(j) if *j == i)
+            })
+            && state.queues.iter().all(|queue| {
+                queue.push.iter().chain(&queue.held).all(|key| key.3 != i)
+            })
+            && state.agents.iter().all(|agent| !agent.work.contains(&i) && !agent.consulting.contains(&i))
     }
 
     /// Whether the customer is identified: a known record, or a linked contact (N5).
@@ -247,10 +261,10 @@ impl Switchboard {
     }
 
     pub(crate) fn arrive(&mut self, spec: WorkItem) -> Result<(), InputError> {
-        if spec.id.0.is_empty() {
+        if spec.id.as_str().is_empty() {
             return Err(InputError::EmptyId(IdKind::WorkItem));
         }
-        if self.state.items.contains_key(&spec.id) {
+        if self.state.items.contains(&spec.id) {
             return Err(InputError::DuplicateId(spec.id));
         }
         let workstream = self
@@ -291,7 +305,7 @@ impl Switchboard {
             escalated: false,
             wrap_release: None,
         };
-        let (i, _) = self.state.items.insert_full(id.clone(), item);
+        let i = self.state.items.insert(item);
         if let Some(link) = link {
             self.emit(link);
         }
@@ -324,16 +338,18 @@ impl Switchboard {
     pub(crate) fn move_item(&mut self, i: usize, to: Place) {
         let from = std::mem::replace(&mut self.state.items[i].place, to).agent();
         if from != to.agent() {
-            // Kept sorted, so work is always visited in arrival order.
+            // Kept in arrival order, so work is always visited in that order.
+            let items = &self.state.items;
+            let arrival = items[i].arrival;
             if let Some(a) = from {
                 let work = &mut self.state.agents[a].work;
-                if let Ok(k) = work.binary_search(&i) {
+                if let Ok(k) = work.binary_search_by_key(&arrival, |&j| items[j].arrival) {
                     work.remove(k);
                 }
             }
             if let Some(a) = to.agent() {
                 let work = &mut self.state.agents[a].work;
-                if let Err(k) = work.binary_search(&i) {
+                if let Err(k) = work.binary_search_by_key(&arrival, |&j| items[j].arrival) {
                     work.insert(k, i);
                 }
             }

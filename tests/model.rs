@@ -1228,7 +1228,7 @@ impl Model {
             .filter(|&s| spec.required_skills.iter().any(|r| r == SKILLS[s]))
             .fold(0u8, |bits, s| bits | (1 << s));
         self.items.insert(
-            spec.id.0.clone(),
+            spec.id.as_str().to_owned(),
             ItemM {
                 ws,
                 queue,
@@ -1360,7 +1360,7 @@ impl Model {
             n.item,
             n.agent
         );
-        let key = n.item.0.clone();
+        let key = n.item.as_str().to_owned();
         let it = self
             .items
             .get(&key)
@@ -1486,14 +1486,17 @@ impl Model {
                             let ws = it.ws;
                             let away = self.world.allowed(ws).contains(&BaseStatus::Away);
                             if how == NotificationEnd::Rejected && self.world.reject_rule {
-                                self.alerts_due
-                                    .push((a, AlertKind::Rejected, item.0.clone()));
+                                self.alerts_due.push((
+                                    a,
+                                    AlertKind::Rejected,
+                                    item.as_str().to_owned(),
+                                ));
                             }
                             if how == NotificationEnd::Expired && self.world.missed_rule && !away {
                                 self.alerts_due.push((
                                     a,
                                     AlertKind::MissedNotification,
-                                    item.0.clone(),
+                                    item.as_str().to_owned(),
                                 ));
                             }
                         }
@@ -1508,7 +1511,7 @@ impl Model {
                 }
             }
             Purpose::Transfer { requester } if how == NotificationEnd::Accepted => {
-                self.transfer_accepted = Some((item.0.clone(), requester, a));
+                self.transfer_accepted = Some((item.as_str().to_owned(), requester, a));
             }
             _ => {}
         }
@@ -1587,7 +1590,7 @@ impl Model {
             );
             if !self.world.agents[a].embedded {
                 self.alerts_due
-                    .push((a, AlertKind::MaxSessions, item.0.clone()));
+                    .push((a, AlertKind::MaxSessions, item.as_str().to_owned()));
             }
             return Ok(());
         }
@@ -1636,7 +1639,7 @@ impl Model {
                 );
                 self.max_session = session.0;
                 self.sessions
-                    .insert(session.0, (a, item.as_ref().map(|i| i.0.clone())));
+                    .insert(session.0, (a, item.as_ref().map(|i| i.as_str().to_owned())));
                 if let Some(item) = item {
                     let it = self.item_mut(item)?;
                     ensure!(
@@ -1655,7 +1658,7 @@ impl Model {
             } => {
                 let a = self.agent_index(agent)?;
                 let open = self.sessions.remove(&session.0);
-                let want = Some((a, item.as_ref().map(|i| i.0.clone())));
+                let want = Some((a, item.as_ref().map(|i| i.as_str().to_owned())));
                 ensure!(
                     open == want,
                     "S1: SessionClosed {session} for {agent}/{item:?}, but the open session was {open:?}"
@@ -1674,7 +1677,7 @@ impl Model {
                     self.agents[a].presence
                 );
                 ensure!(from != to, "P: a presence change from {from} to itself");
-                self.agents[a].presence.clone_from(&to.0);
+                to.as_str().clone_into(&mut self.agents[a].presence);
             }
             Output::WorkQueued { item, queue } => {
                 let it = self.item_mut(item)?;
@@ -1761,7 +1764,7 @@ impl Model {
                     }
                 }
                 self.item_mut(item)?.escalated = false;
-                self.primary_changed = Some(item.0.clone());
+                self.primary_changed = Some(item.as_str().to_owned());
             }
             Output::ConversationClosed { item, .. } => {
                 let it = self.item_mut(item)?;
@@ -1773,7 +1776,7 @@ impl Model {
             }
             Output::Alert { agent, kind, item } => {
                 let a = self.agent_index(agent)?;
-                let due = (a, *kind, item.0.clone());
+                let due = (a, *kind, item.as_str().to_owned());
                 let at = self.alerts_due.iter().position(|d| *d == due);
                 ensure!(
                     at.is_some(),

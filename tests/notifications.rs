@@ -44,7 +44,7 @@ fn config_with(templates: Vec<Template>, ws: Workstream, agents: Vec<Agent>) -> 
 
 /// A chat workstream whose incoming templates (both scenarios) are `template`.
 fn chat_using(template: Template) -> Config {
-    let name = template.name.0.clone();
+    let name = template.name.as_str().to_owned();
     config_with(
         vec![template],
         workstream(
@@ -818,7 +818,10 @@ fn n4_builtin_catalogue_has_the_38_named_templates() {
     expected.push(RECORD.into());
     expected.sort();
 
-    let mut names: Vec<String> = builtin_templates().into_iter().map(|t| t.name.0).collect();
+    let mut names: Vec<String> = builtin_templates()
+        .into_iter()
+        .map(|t| t.name.as_str().to_owned())
+        .collect();
     assert_eq!(names.len(), 38);
     names.sort();
     assert_eq!(names, expected);
@@ -836,7 +839,7 @@ fn n4_builtin_catalogue_has_the_38_named_templates() {
 #[test]
 fn n4_redefining_a_builtin_template_is_config_error() {
     for builtin in builtin_templates() {
-        let name = builtin.name.0.clone();
+        let name = builtin.name.as_str().to_owned();
         let changed = builtin.with_title("Mine now");
         let config = Config {
             templates: vec![custom("first"), changed],
@@ -853,7 +856,7 @@ fn n4_redefining_a_builtin_template_is_config_error() {
     // An unchanged copy under the built-in's name is refused too.
     let same = builtin_templates()
         .into_iter()
-        .find(|t| t.name.0 == CHAT_UNAUTH)
+        .find(|t| t.name.as_str() == CHAT_UNAUTH)
         .unwrap();
     assert_eq!(
         config_error(Config {
@@ -883,7 +886,7 @@ fn n4_redefining_a_builtin_template_is_config_error() {
 fn n4_copy_of_a_builtin_under_a_new_name_is_usable() {
     let mut copy = builtin_templates()
         .into_iter()
-        .find(|t| t.name.0 == CHAT_UNAUTH)
+        .find(|t| t.name.as_str() == CHAT_UNAUTH)
         .unwrap();
     copy.name = "Chat - incoming unauthenticated - ours".into();
     copy.title = "Chat for {queueId}".into();
@@ -1026,7 +1029,7 @@ fn n5_fallback_uses_the_builtin_of_the_workstream_channel() {
         };
         let first = the_notification(&h.input(1, arrive(known)));
         assert_eq!(
-            (first.template.0.as_str(), first.scenario, first.kind),
+            (first.template.as_str(), first.scenario, first.kind),
             (
                 auth,
                 Scenario::IncomingAuthenticated,
@@ -1036,7 +1039,7 @@ fn n5_fallback_uses_the_builtin_of_the_workstream_channel() {
         );
         let second = the_notification(&h.input(2, arrive(item("w2"))));
         assert_eq!(
-            (second.template.0.as_str(), second.scenario, second.kind),
+            (second.template.as_str(), second.scenario, second.kind),
             (
                 unauth,
                 Scenario::IncomingUnauthenticated,

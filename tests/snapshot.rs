@@ -146,7 +146,9 @@ fn d8_damaged_snapshot_is_refused_not_a_panic() {
     sb.handle(at(1), chat("c1")).expect("arrive");
     let json = serde_json::to_string(&sb.snapshot()).expect("serialise");
     // Point the work item at a queue that does not exist.
-    let damaged = json.replacen("\"queue\":0", "\"queue\":7", 1);
+    let at = json.find("\"id\":\"c1\"").expect("the item is saved");
+    let (head, tail) = json.split_at(at);
+    let damaged = format!("{head}{}", tail.replacen("\"queue\":0", "\"queue\":7", 1));
     assert_ne!(damaged, json, "the snapshot names queue 0");
     let snapshot: Snapshot = serde_json::from_str(&damaged).expect("still valid JSON");
     assert_eq!(

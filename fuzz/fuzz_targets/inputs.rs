@@ -718,10 +718,10 @@ impl Tracker {
                     "C4: overage reported as Some but empty: {over:?}"
                 );
                 if over.units > 0 {
-                    self.allowed_over.insert((agent.0.clone(), String::new()));
+                    self.allowed_over.insert((agent.as_str().to_owned(), String::new()));
                 }
                 for p in &over.profiles {
-                    self.allowed_over.insert((agent.0.clone(), p.0.clone()));
+                    self.allowed_over.insert((agent.as_str().to_owned(), p.as_str().to_owned()));
                 }
             }
             _ => {}
@@ -763,7 +763,7 @@ impl Tracker {
                 panic!("C1: negative units for {agent}: {s:?}");
             }
             if s.assigned_units + s.offered_units > s.capacity_units {
-                over.insert((agent.0.clone(), String::new()));
+                over.insert((agent.as_str().to_owned(), String::new()));
                 detail.push(format!("{agent}: {s:?}"));
             }
         }
@@ -774,7 +774,7 @@ impl Tracker {
                 let n = |k: &str| used[k].as_u64().expect("profile counter");
                 if n("open") + n("held") + n("closed_today") > n("limit") {
                     let p = usize::try_from(n("profile")).expect("index");
-                    let profile = w.config.capacity_profiles[p].id.0.clone();
+                    let profile = w.config.capacity_profiles[p].id.as_str().to_owned();
                     over.insert((AGENTS[a].to_owned(), profile));
                     detail.push(format!("{}: {used}", AGENTS[a]));
                 }

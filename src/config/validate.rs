@@ -203,8 +203,8 @@ fn check_org(org: &OrgSettings) -> Result<(), ConfigError> {
 /// Validates one custom template (N2, N3).
 fn check_template(t: &Template, at: &str) -> Result<(), ConfigError> {
     let f = |name: &str| format!("{at}.{name}");
-    not_empty(IdKind::Template, &t.name.0, || f("name"))?;
-    at_most(|| f("name"), &t.name.0, 100)?;
+    not_empty(IdKind::Template, t.name.as_str(), || f("name"))?;
+    at_most(|| f("name"), t.name.as_str(), 100)?;
     at_most(|| f("title"), &t.title, 100)?;
     at_most(|| f("icon"), &t.icon, 1024)?;
     at_most(|| f("accept_label"), &t.accept_label, 100)?;
@@ -242,11 +242,11 @@ fn compile_presences(custom: &[Presence]) -> Result<IndexMap<PresenceId, Presenc
         .collect();
     for (i, p) in custom.iter().enumerate() {
         let at = || format!("presences[{i}].id");
-        not_empty(IdKind::Presence, &p.id.0, at)?;
+        not_empty(IdKind::Presence, p.id.as_str(), at)?;
         if all.contains_key(&p.id) {
             return Err(ConfigError::DuplicateId {
                 kind: IdKind::Presence,
-                id: p.id.0.clone(),
+                id: p.id.as_str().to_owned(),
                 field: at(),
             });
         }
@@ -266,13 +266,13 @@ fn compile_templates(custom: &[Template]) -> Result<IndexMap<TemplateId, Templat
         if let Some(index) = all.get_index_of(&t.name) {
             return Err(if index < builtin_count {
                 ConfigError::BuiltInTemplateReadOnly {
-                    name: t.name.0.clone(),
+                    name: t.name.as_str().to_owned(),
                     field: format!("{at}.name"),
                 }
             } else {
                 ConfigError::DuplicateId {
                     kind: IdKind::Template,
-                    id: t.name.0.clone(),
+                    id: t.name.as_str().to_owned(),
                     field: format!("{at}.name"),
                 }
             });
@@ -289,7 +289,7 @@ fn compile_profiles(
     let mut profiles = IndexMap::with_capacity(list.len());
     for (i, p) in list.iter().enumerate() {
         let at = format!("capacity_profiles[{i}]");
-        not_empty(IdKind::Profile, &p.id.0, || format!("{at}.id"))?;
+        not_empty(IdKind::Profile, p.id.as_str(), || format!("{at}.id"))?;
         in_range(
             || format!("{at}.limit"),
             p.limit.into(),
@@ -299,7 +299,7 @@ fn compile_profiles(
         if profiles.insert(p.id.clone(), p.clone()).is_some() {
             return Err(ConfigError::DuplicateId {
                 kind: IdKind::Profile,
-                id: p.id.0.clone(),
+                id: p.id.as_str().to_owned(),
                 field: format!("{at}.id"),
             });
         }
@@ -319,7 +319,7 @@ pub(crate) fn resolve_profiles(
             .get_index_of(name)
             .ok_or_else(|| ConfigError::UnknownReference {
                 kind: IdKind::Profile,
-                id: name.0.clone(),
+                id: name.as_str().to_owned(),
                 field: format!("{field}[{k}]"),
             })?;
         if !resolved.contains(&index) {
@@ -335,7 +335,7 @@ fn compile_workstream(
     templates: &IndexMap<TemplateId, Template>,
     profiles: &IndexMap<ProfileId, CapacityProfile>,
 ) -> Result<CompiledWorkstream, ConfigError> {
-    not_empty(IdKind::Workstream, &w.id.0, || format!("{at}.id"))?;
+    not_empty(IdKind::Workstream, w.id.as_str(), || format!("{at}.id"))?;
     if w.channel == Channel::Voice && w.distribution == Distribution::Pick {
         return Err(ConfigError::VoiceMustPush {
             field: format!("{at}.distribution"),
@@ -367,14 +367,14 @@ fn compile_workstream(
     for (slot, scenario) in SCENARIOS.iter().enumerate() {
         let name = match w.templates.get(scenario) {
             Some(name) => name.clone(),
-            None => TemplateId(template::builtin_name(w.channel, *scenario)),
+            None => TemplateId::new(template::builtin_name(w.channel, *scenario)),
         };
         resolved[slot] =
             templates
                 .get_index_of(&name)
                 .ok_or_else(|| ConfigError::UnknownReference {
                     kind: IdKind::Template,
-                    id: name.0.clone(),
+                    id: name.as_str().to_owned(),
                     field: format!("{at}.templates[{scenario:?}]"),
                 })?;
     }
@@ -433,7 +433,7 @@ pub(crate) fn compile(config: &Config) -> Result<Compiled, ConfigError> {
         if workstreams.insert(w.id.clone(), compiled).is_some() {
             return Err(ConfigError::DuplicateId {
                 kind: IdKind::Workstream,
-                id: w.id.0.clone(),
+                id: w.id.as_str().to_owned(),
                 field: format!("{at}.id"),
             });
         }
@@ -474,7 +474,7 @@ fn compile_agents(
     let mut agents = IndexMap::with_capacity(list.len());
     for (i, a) in list.iter().enumerate() {
         let at = format!("agents[{i}]");
-        not_empty(IdKind::Agent, &a.id.0, || format!("{at}.id"))?;
+        not_empty(IdKind::Agent, a.id.as_str(), || format!("{at}.id"))?;
         in_range(
             || format!("{at}.capacity_units"),
             a.capacity_units.into(),
@@ -484,14 +484,14 @@ fn compile_agents(
         let default = presences.get_index_of(&a.default_presence).ok_or_else(|| {
             ConfigError::UnknownReference {
                 kind: IdKind::Presence,
-                id: a.default_presence.0.clone(),
+                id: a.default_presence.as_str().to_owned(),
                 field: format!("{at}.default_presence"),
             }
         })?;
         if default == presence::BUILTIN_INACTIVE {
             return Err(ConfigError::PresenceNotSelectable {
                 field: format!("{at}.default_presence"),
-                presence: a.default_presence.0.clone(),
+                presence: a.default_presence.as_str().to_owned(),
             });
         }
         let mut held = Vec::with_capacity(a.capacity_profiles.len());
@@ -502,13 +502,13 @@ fn compile_agents(
                     .get_index_of(&p.profile)
                     .ok_or_else(|| ConfigError::UnknownReference {
                         kind: IdKind::Profile,
-                        id: p.profile.0.clone(),
+                        id: p.profile.as_str().to_owned(),
                         field: field(),
                     })?;
             if held.iter().any(|&(h, _)| h == index) {
                 return Err(ConfigError::DuplicateId {
                     kind: IdKind::Profile,
-                    id: p.profile.0.clone(),
+                    id: p.profile.as_str().to_owned(),
                     field: field(),
                 });
             }
@@ -529,7 +529,7 @@ fn compile_agents(
         if agents.insert(a.id.clone(), compiled).is_some() {
             return Err(ConfigError::DuplicateId {
                 kind: IdKind::Agent,
-                id: a.id.0.clone(),
+                id: a.id.as_str().to_owned(),
                 field: format!("{at}.id"),
             });
         }
@@ -545,11 +545,11 @@ fn compile_queues(
     let mut queues = IndexMap::with_capacity(list.len());
     for (i, q) in list.iter().enumerate() {
         let at = format!("queues[{i}]");
-        not_empty(IdKind::Queue, &q.id.0, || format!("{at}.id"))?;
+        not_empty(IdKind::Queue, q.id.as_str(), || format!("{at}.id"))?;
         if queues.contains_key(&q.id) {
             return Err(ConfigError::DuplicateId {
                 kind: IdKind::Queue,
-                id: q.id.0.clone(),
+                id: q.id.as_str().to_owned(),
                 field: format!("{at}.id"),
             });
         }
@@ -562,13 +562,13 @@ fn compile_queues(
                     .get_index_of(agent)
                     .ok_or_else(|| ConfigError::UnknownReference {
                         kind: IdKind::Agent,
-                        id: agent.0.clone(),
+                        id: agent.as_str().to_owned(),
                         field: field(),
                     })?;
             if std::mem::replace(&mut seen[index], true) {
                 return Err(ConfigError::DuplicateId {
                     kind: IdKind::Agent,
-                    id: agent.0.clone(),
+                    id: agent.as_str().to_owned(),
                     field: field(),
                 });
             }
@@ -591,11 +591,11 @@ fn check_contacts(list: &[super::Contact]) -> Result<(), ConfigError> {
     let mut contact_ids = IndexMap::with_capacity(list.len());
     for (i, c) in list.iter().enumerate() {
         let at = || format!("contacts[{i}].id");
-        not_empty(IdKind::Contact, &c.id.0, at)?;
+        not_empty(IdKind::Contact, c.id.as_str(), at)?;
         if contact_ids.insert(c.id.clone(), ()).is_some() {
             return Err(ConfigError::DuplicateId {
                 kind: IdKind::Contact,
-                id: c.id.0.clone(),
+                id: c.id.as_str().to_owned(),
                 field: at(),
             });
         }

@@ -19,7 +19,12 @@ fn within(what: &str, index: usize, len: usize) -> Result<(), String> {
 impl Switchboard {
     /// Whether `state` fits this engine's configuration.
     pub(crate) fn check_restorable(&self, state: &State) -> Result<(), String> {
-        let (agents, items, queues) = (state.agents.len(), state.items.len(), state.queues.len());
+        let (agents, queues) = (state.agents.len(), state.queues.len());
+        let live = state.items.check()?;
+        let item = |i: usize| match live.get(i) {
+            Some(true) => Ok(()),
+            _ => Err(format!("work item {i} is not a live item")),
+        };
         let (presences, profiles) = (self.cfg.presences.len(), self.cfg.profiles.len());
         if agents != self.cfg.agents.len()
             || queues != self.cfg.queues.len()
@@ -36,10 +41,8 @@ impl Switchboard {
                 within("capacity profile", used.profile, profiles)?;
             }
         }
-        for (id, item) in &state.items {
-            if *id != item.spec.id {
-                return Err(format!("work item {id} is stored under another id"));
-            }
+        for i in state.items.live() {
+            let item = &state.items[i];
             within("workstream", item.workstream, self.cfg.workstreams.len())?;
             within("queue", item.queue, queues)?;
             if let Some(contact) = item.contact {
@@ -68,7 +71,7 @@ impl Switchboard {
                 within("agent", a, agents)?;
             }
             for key in queue.push.iter().chain(&queue.held) {
-                within("work item", key.3, items)?;
+                item(key.3)?;
             }
         }
         for &(q, _) in state.memberships.iter().flatten() {
@@ -76,18 +79,18 @@ impl Switchboard {
         }
         for offer in state.offers.values() {
             within("agent", offer.agent, agents)?;
-            within("work item", offer.item, items)?;
+            item(offer.item)?;
         }
         for session in state.sessions.values() {
             within("agent", session.agent, agents)?;
             if let Some(i) = session.item {
-                within("work item", i, items)?;
+                item(i)?;
             }
         }
         for timer in state.timers.iter() {
             match *timer {
                 Timer::UnseenReroute(i) | Timer::AutoClose(i) | Timer::WrapUpRelease(i) => {
-                    within("work item", i, items)?;
+                    item(i)?;
                 }
                 Timer::ReconnectGrace(a) => within("agent", a, agents)?,
                 Timer::OfferDeadline(_) | Timer::EndOfDay => {}

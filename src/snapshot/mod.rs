@@ -82,7 +82,8 @@ impl Switchboard {
         board.state = state;
         // Each agent's work and consult lists and the queue indexes are
         // derived; rebuild them.
-        for i in 0..board.state.items.len() {
+        let live = board.state.items.live();
+        for i in live {
             let item = &board.state.items[i];
             if let Some(a) = item.place.agent() {
                 board.state.agents[a].work.push(i);

@@ -169,7 +169,8 @@ impl Harness {
             .agent_status(&AgentId::new(agent))
             .expect("known agent")
             .presence
-            .0
+            .as_str()
+            .to_owned()
     }
 
     /// V2 and the capacity and session bounds, from the public API.
