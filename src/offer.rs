@@ -173,7 +173,7 @@ impl Switchboard {
         };
         self.state.next_notification += 1;
         self.state.offers.insert(id, offer);
-        self.emit(Output::Notify(notification));
+        self.emit(Output::Notify(Box::new(notification)));
         Some((id, kind, auto_accept))
     }
 

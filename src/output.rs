@@ -15,8 +15,9 @@ use crate::template::{NotificationKind, Scenario};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Output {
-    /// Show a notification to an agent.
-    Notify(Notification),
+    /// Show a notification to an agent. Boxed: it is by far the largest
+    /// output, and every output moves through the queue by value.
+    Notify(Box<Notification>),
     /// A notification ended (T9); remove it from the agent's screen.
     NotificationEnded {
         /// Which.

@@ -89,7 +89,7 @@ fn channel_alert(
     item: &str,
     deadline: i64,
 ) -> Output {
-    Output::Notify(Notification {
+    Output::Notify(Box::new(Notification {
         agent: agent.into(),
         title: format!("Incoming {what}"),
         fields: fields(&[("Language", ""), ("Queue", "q")]),
@@ -100,7 +100,7 @@ fn channel_alert(
             &format!("{label} - incoming unauthenticated - default"),
             deadline,
         )
-    })
+    }))
 }
 
 /// The built-in SMS Alert for `item`.
@@ -129,7 +129,7 @@ fn chat_toast(
     } else {
         fields(&[("Customer", ""), ("Queue", "q")])
     };
-    Output::Notify(Notification {
+    Output::Notify(Box::new(Notification {
         agent: agent.into(),
         kind: NotificationKind::Toast,
         scenario,
@@ -139,7 +139,7 @@ fn chat_toast(
         accept_label: "Open".into(),
         reject_label: None,
         ..template_alert(id, item, template, deadline)
-    })
+    }))
 }
 
 fn presence(agent: &str, from: &str, to: &str) -> Output {
@@ -1237,14 +1237,14 @@ fn c7_consult_takes_no_profile_room() {
     );
     assert_eq!(
         out,
-        vec![Output::Notify(Notification {
+        vec![Output::Notify(Box::new(Notification {
             agent: "bob".into(),
             scenario: Scenario::Consult,
             title: "Consult request: Chat conversation".into(),
             fields: fields(&[("Customer", "")]),
             unresolved: vec!["customerName".into()],
             ..template_alert(2, "c1", "Chat - consult - default", 124)
-        })]
+        }))]
     );
     assert_eq!(
         h.input(5, accept(2)),
@@ -1512,14 +1512,14 @@ fn c9_transfer_to_a_queue_offers_waiting_work_at_that_instant() {
             },
             presence("ada", DND, AVAILABLE),
             chat_alert(2, "ada", "c2", 130),
-            Output::Notify(Notification {
+            Output::Notify(Box::new(Notification {
                 agent: "bob".into(),
                 scenario: Scenario::Transfer,
                 title: "Chat conversation transferred to you".into(),
                 fields: fields(&[("Customer", "")]),
                 unresolved: vec!["customerName".into()],
                 ..template_alert(3, "c1", "Chat - transfer - default", 130)
-            }),
+            })),
         ]
     );
 }

@@ -131,7 +131,11 @@ fn k1_every_conversation_channel_carries_work_to_an_agent() {
                 121,
             )
         };
-        assert_eq!(out, vec![queued("w1"), Output::Notify(n)], "{channel:?}");
+        assert_eq!(
+            out,
+            vec![queued("w1"), Output::Notify(Box::new(n))],
+            "{channel:?}"
+        );
 
         let out = h.input(2, accept(1));
         assert_eq!(
@@ -184,7 +188,7 @@ fn k1_record_channel_carries_cases_to_an_agent() {
         out,
         vec![
             queued("case-1"),
-            Output::Notify(toast),
+            Output::Notify(Box::new(toast)),
             assigned("case-1", "ada", false),
             busy(),
         ]
@@ -304,14 +308,17 @@ fn k2_numbers_in_different_notations_match_after_normalising() {
         vec![
             linked("s1", "ct-1"),
             queued("s1"),
-            Output::Notify(sms_auth(1, "s1", 121, "Grace Hopper")),
+            Output::Notify(Box::new(sms_auth(1, "s1", 121, "Grace Hopper"))),
         ]
     );
     // Without the `+` the digits are a different number.
     let out = h.input(2, sms("s2", "15550100199"));
     assert_eq!(
         out,
-        vec![queued("s2"), Output::Notify(sms_unauth(2, "s2", 122))]
+        vec![
+            queued("s2"),
+            Output::Notify(Box::new(sms_unauth(2, "s2", 122)))
+        ]
     );
 }
 
@@ -345,7 +352,11 @@ fn k2_exactly_one_match_links_contact_and_identifies_customer() {
     };
     assert_eq!(
         out,
-        vec![linked("s1", "ct-2"), queued("s1"), Output::Notify(n)]
+        vec![
+            linked("s1", "ct-2"),
+            queued("s1"),
+            Output::Notify(Box::new(n))
+        ]
     );
 }
 
@@ -363,7 +374,7 @@ fn k2_builtin_sms_template_shows_linked_contact_name() {
         vec![
             linked("s1", "ct-1"),
             queued("s1"),
-            Output::Notify(sms_auth(1, "s1", 121, "Grace Hopper")),
+            Output::Notify(Box::new(sms_auth(1, "s1", 121, "Grace Hopper"))),
         ]
     );
 }
@@ -378,20 +389,29 @@ fn k2_no_match_links_nothing() {
     let out = h.input(1, sms("s1", "+1 555 010 0100"));
     assert_eq!(
         out,
-        vec![queued("s1"), Output::Notify(sms_unauth(1, "s1", 121))]
+        vec![
+            queued("s1"),
+            Output::Notify(Box::new(sms_unauth(1, "s1", 121)))
+        ]
     );
     // A sender number without digits matches nothing, not the contact
     // whose number has no digits either.
     let out = h.input(2, sms("s2", "withheld"));
     assert_eq!(
         out,
-        vec![queued("s2"), Output::Notify(sms_unauth(2, "s2", 122))]
+        vec![
+            queued("s2"),
+            Output::Notify(Box::new(sms_unauth(2, "s2", 122)))
+        ]
     );
     // No sender number at all.
     let out = h.input(3, Input::WorkArrived(WorkItem::new("s3", "ws", "q")));
     assert_eq!(
         out,
-        vec![queued("s3"), Output::Notify(sms_unauth(3, "s3", 123))]
+        vec![
+            queued("s3"),
+            Output::Notify(Box::new(sms_unauth(3, "s3", 123)))
+        ]
     );
 }
 
@@ -412,7 +432,7 @@ fn k2_several_matches_are_ambiguous_and_link_nothing() {
                 contacts: vec![ContactId::new("ct-1"), ContactId::new("ct-3")],
             },
             queued("s1"),
-            Output::Notify(sms_unauth(1, "s1", 121)),
+            Output::Notify(Box::new(sms_unauth(1, "s1", 121))),
         ]
     );
 }
@@ -424,7 +444,10 @@ fn k2_contact_upserted_adds_a_contact_for_later_arrivals() {
     let out = h.input(1, sms("s1", "+15550100199"));
     assert_eq!(
         out,
-        vec![queued("s1"), Output::Notify(sms_unauth(1, "s1", 121))]
+        vec![
+            queued("s1"),
+            Output::Notify(Box::new(sms_unauth(1, "s1", 121)))
+        ]
     );
     let out = h.input(
         2,
@@ -437,7 +460,7 @@ fn k2_contact_upserted_adds_a_contact_for_later_arrivals() {
         vec![
             linked("s2", "ct-1"),
             queued("s2"),
-            Output::Notify(sms_auth(2, "s2", 123, "Grace Hopper")),
+            Output::Notify(Box::new(sms_auth(2, "s2", 123, "Grace Hopper"))),
         ]
     );
 }
@@ -456,7 +479,7 @@ fn k2_contact_upserted_changes_number_and_name_for_later_arrivals() {
         vec![
             linked("s1", "ct-1"),
             queued("s1"),
-            Output::Notify(sms_auth(1, "s1", 121, "Grace")),
+            Output::Notify(Box::new(sms_auth(1, "s1", 121, "Grace"))),
         ]
     );
     h.input(
@@ -467,7 +490,10 @@ fn k2_contact_upserted_changes_number_and_name_for_later_arrivals() {
     let out = h.input(3, sms("s2", "+15550100199"));
     assert_eq!(
         out,
-        vec![queued("s2"), Output::Notify(sms_unauth(2, "s2", 123))]
+        vec![
+            queued("s2"),
+            Output::Notify(Box::new(sms_unauth(2, "s2", 123)))
+        ]
     );
     // …the new one does, under the new name.
     let out = h.input(4, sms("s3", "+15550100200"));
@@ -476,7 +502,7 @@ fn k2_contact_upserted_changes_number_and_name_for_later_arrivals() {
         vec![
             linked("s3", "ct-1"),
             queued("s3"),
-            Output::Notify(sms_auth(3, "s3", 124, "Grace Hopper")),
+            Output::Notify(Box::new(sms_auth(3, "s3", 124, "Grace Hopper"))),
         ]
     );
 }
@@ -502,7 +528,7 @@ fn k2_contact_upserted_can_make_a_number_ambiguous() {
                 contacts: vec![ContactId::new("ct-1"), ContactId::new("ct-2")],
             },
             queued("s1"),
-            Output::Notify(sms_unauth(1, "s1", 122)),
+            Output::Notify(Box::new(sms_unauth(1, "s1", 122))),
         ]
     );
     // Moving ct-2 to another number makes the match unique again.
@@ -516,7 +542,7 @@ fn k2_contact_upserted_can_make_a_number_ambiguous() {
         vec![
             linked("s2", "ct-1"),
             queued("s2"),
-            Output::Notify(sms_auth(2, "s2", 124, "Grace Hopper")),
+            Output::Notify(Box::new(sms_auth(2, "s2", 124, "Grace Hopper"))),
         ]
     );
 }
@@ -543,7 +569,7 @@ fn k2_a_known_customer_on_the_item_wins_over_phone_matching() {
         out,
         vec![
             queued("s1"),
-            Output::Notify(sms_auth(1, "s1", 121, "Ada Lovelace")),
+            Output::Notify(Box::new(sms_auth(1, "s1", 121, "Ada Lovelace"))),
         ]
     );
 }
@@ -563,5 +589,5 @@ fn k2_sender_numbers_are_matched_on_sms_only() {
         unresolved: vec!["visitorLanguage".into()],
         ..template_alert(1, "c1", "Chat - incoming unauthenticated - default", 121)
     };
-    assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
+    assert_eq!(out, vec![queued("c1"), Output::Notify(Box::new(n))]);
 }

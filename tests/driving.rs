@@ -40,12 +40,12 @@ fn fast(id: &str) -> Input {
 
 /// The Alert the `Fast` template renders.
 fn fast_alert(id: u64, agent: &str, item: &str, deadline: i64) -> Output {
-    Output::Notify(Notification {
+    Output::Notify(Box::new(Notification {
         agent: agent.into(),
         title: "Fast ".into(),
         unresolved: vec!["customerName".into()],
         ..template_alert(id, item, "Fast", deadline)
-    })
+    }))
 }
 
 /// Drains every queued output.
@@ -332,7 +332,7 @@ fn d1_config_loads_from_json_with_defaults() {
         out,
         vec![
             queued("c1"),
-            Output::Notify(Notification {
+            Output::Notify(Box::new(Notification {
                 id: n(1),
                 agent: "ada".into(),
                 item: "c1".into(),
@@ -348,7 +348,7 @@ fn d1_config_loads_from_json_with_defaults() {
                 show_countdown: true,
                 icon: DEFAULT_ICON.into(),
                 desktop: None,
-            }),
+            })),
         ]
     );
 
@@ -818,10 +818,10 @@ fn d6_time_at_the_end_of_the_range_is_refused_without_panic() {
                 vec![
                     signed_in("ada"),
                     queued("c1"),
-                    Output::Notify(Notification {
+                    Output::Notify(Box::new(Notification {
                         deadline: start + TimeDelta::seconds(120),
                         ..chat_notification(1, "ada", "c1", 0)
-                    }),
+                    })),
                     ended(1, "ada", "c1", NotificationEnd::AssignedUnseen),
                     assigned("c1", "ada", true),
                     presence_changed("ada", "Available", "Busy", PresenceReason::Computed),

@@ -449,7 +449,7 @@ fn l1_active_to_open_when_transferred_to_a_queue() {
             session_closed("ada", 1, "c1"),
             transferred_to_queue("c1", "ada", "q"),
             freed("ada"),
-            Output::Notify(transfer_notification(2, "bob", "c1", 150)),
+            Output::Notify(Box::new(transfer_notification(2, "bob", "c1", 150))),
         ]
     );
     assert_eq!(state(&h, "c1"), ConversationState::Open);
@@ -1131,7 +1131,7 @@ fn l3_transfer_to_a_queue_releases_the_agent_and_the_next_offer_uses_the_transfe
             session_closed("ada", 1, "c1"),
             transferred_to_queue("c1", "ada", "q2"),
             freed("ada"),
-            Output::Notify(transfer_notification(2, "bob", "c1", 150)),
+            Output::Notify(Box::new(transfer_notification(2, "bob", "c1", 150))),
         ]
     );
     assert_eq!(load(&h, "ada"), (0, 0, 0));
@@ -1159,10 +1159,10 @@ fn l3_transfer_to_a_queue_releases_the_agent_and_the_next_offer_uses_the_transfe
             session_closed("bob", 2, "c1"),
             rerouted("c1", "bob", RerouteReason::Released),
             freed("bob"),
-            Output::Notify(Notification {
+            Output::Notify(Box::new(Notification {
                 fields: fields(&[("Language", ""), ("Queue", "q2")]),
                 ..chat_notification(3, "bob", "c1", 170)
-            }),
+            })),
         ]
     );
 }
@@ -1200,7 +1200,9 @@ fn l3_transfer_to_an_agent_needs_a_consult_with_them_first() {
     );
     assert_eq!(
         h.input(21, consult("c1", "bob")),
-        vec![Output::Notify(consult_notification(2, "bob", "c1", 141))]
+        vec![Output::Notify(Box::new(consult_notification(
+            2, "bob", "c1", 141
+        )))]
     );
     // A consult request is not yet a consult.
     assert_eq!(
@@ -1216,7 +1218,9 @@ fn l3_transfer_to_an_agent_needs_a_consult_with_them_first() {
     );
     assert_eq!(
         h.input(24, transfer_to_agent("c1", "bob")),
-        vec![Output::Notify(transfer_notification(3, "bob", "c1", 144))]
+        vec![Output::Notify(Box::new(transfer_notification(
+            3, "bob", "c1", 144
+        )))]
     );
     assert_eq!(
         h.try_input(25, transfer_to_agent("c1", "bob")).unwrap_err(),
@@ -1238,7 +1242,9 @@ fn with_transfer_requested(agents: &[&str]) -> Harness {
     h.input(21, accept(2));
     assert_eq!(
         h.input(22, transfer_to_agent("c1", "bob")),
-        vec![Output::Notify(transfer_notification(3, "bob", "c1", 142))]
+        vec![Output::Notify(Box::new(transfer_notification(
+            3, "bob", "c1", 142
+        )))]
     );
     h
 }
@@ -1280,7 +1286,9 @@ fn l3_rejected_or_expired_transfer_leaves_the_conversation_with_the_first_agent(
     // Bob is still consulting, so Ada may ask again; this time nobody answers.
     assert_eq!(
         h.input(40, transfer_to_agent("c1", "bob")),
-        vec![Output::Notify(transfer_notification(4, "bob", "c1", 160))]
+        vec![Output::Notify(Box::new(transfer_notification(
+            4, "bob", "c1", 160
+        )))]
     );
     h.input(41, displayed(4));
     assert_eq!(h.advance_to(159), vec![]);
@@ -1361,7 +1369,9 @@ fn l4_consult_request_is_an_alert_from_the_consult_template() {
     let mut h = with_active(config(Channel::Chat, &["ada", "bob"], &[]), "c1", &["bob"]);
     assert_eq!(
         h.input(20, consult("c1", "bob")),
-        vec![Output::Notify(consult_notification(2, "bob", "c1", 140))]
+        vec![Output::Notify(Box::new(consult_notification(
+            2, "bob", "c1", 140
+        )))]
     );
     assert_eq!(
         h.input(30, accept(2)),
@@ -1401,7 +1411,9 @@ fn l4_a_consultant_who_leaves_makes_room_for_another() {
     );
     assert_eq!(
         h.input(42, consult("c1", "b6")),
-        vec![Output::Notify(consult_notification(7, "b6", "c1", 162))]
+        vec![Output::Notify(Box::new(consult_notification(
+            7, "b6", "c1", 162
+        )))]
     );
 }
 
@@ -1450,7 +1462,7 @@ fn l4_consults_end_when_the_conversation_is_parked_or_transferred() {
             consult_ended("c1", "cy"),
             transferred_to_queue("c1", "ada", "q2"),
             freed("ada"),
-            Output::Notify(transfer_notification(3, "bob", "c1", 150)),
+            Output::Notify(Box::new(transfer_notification(3, "bob", "c1", 150))),
         ]
     );
 }
@@ -1499,7 +1511,7 @@ fn l5_bot_escalation_is_offered_as_an_alert_with_the_bot_context_as_slugs() {
         h.input(1, Input::WorkArrived(from_bot)),
         vec![
             queued("c1"),
-            Output::Notify(Notification {
+            Output::Notify(Box::new(Notification {
                 title: "Bot: refund".into(),
                 fields: fields(&[
                     ("Summary", "Order 42 arrived broken"),
@@ -1508,7 +1520,7 @@ fn l5_bot_escalation_is_offered_as_an_alert_with_the_bot_context_as_slugs() {
                 ]),
                 unresolved: vec!["botSentiment".into()],
                 ..template_alert(1, "c1", "Bot handoff", 121)
-            }),
+            })),
         ]
     );
     // Like any incoming Alert: accepted, it is Active.
@@ -1529,12 +1541,12 @@ fn l5_bot_escalation_is_offered_as_an_alert_with_the_bot_context_as_slugs() {
         h.input(3, Input::WorkArrived(known)),
         vec![
             queued("c2"),
-            Output::Notify(Notification {
+            Output::Notify(Box::new(Notification {
                 scenario: Scenario::IncomingAuthenticated,
                 title: "Grace Hopper via bot: billing".into(),
                 fields: fields(&[("Summary", "Charged twice")]),
                 ..template_alert(2, "c2", "Bot handoff known", 123)
-            }),
+            })),
         ]
     );
 }
@@ -1564,11 +1576,11 @@ fn l5_voice_call_handed_over_by_a_bot_is_an_alert_with_its_context() {
         h.input(5, Input::WorkArrived(call)),
         vec![
             queued("v1"),
-            Output::Notify(Notification {
+            Output::Notify(Box::new(Notification {
                 title: "IVR: card lost".into(),
                 fields: fields(&[("Account", "12-345")]),
                 ..template_alert(1, "v1", "IVR handoff", 125)
-            }),
+            })),
         ]
     );
     assert_eq!(
@@ -1576,11 +1588,11 @@ fn l5_voice_call_handed_over_by_a_bot_is_an_alert_with_its_context() {
         vec![
             ended(1, "ada", "v1", NotificationEnd::Rejected),
             rerouted("v1", "ada", RerouteReason::Rejected),
-            Output::Notify(Notification {
+            Output::Notify(Box::new(Notification {
                 title: "IVR: card lost".into(),
                 fields: fields(&[("Account", "12-345")]),
                 ..template_alert(2, "v1", "IVR handoff", 126)
-            }),
+            })),
         ]
     );
 }
@@ -1604,7 +1616,7 @@ fn l6_supervisor_assign_overrides_presence_and_capacity_reports_the_overage_and_
     assert_eq!(
         h.input(20, supervisor_assign("c2", "ada")),
         vec![
-            Output::Notify(supervisor_toast(2, "ada", "c2", 140)),
+            Output::Notify(Box::new(supervisor_toast(2, "ada", "c2", 140))),
             forced(
                 "c2",
                 "ada",
@@ -1648,7 +1660,7 @@ fn l6_supervisor_assign_reports_a_profile_overage() {
     assert_eq!(
         h.input(20, supervisor_assign("c2", "ada")),
         vec![
-            Output::Notify(supervisor_toast(2, "ada", "c2", 140)),
+            Output::Notify(Box::new(supervisor_toast(2, "ada", "c2", 140))),
             forced(
                 "c2",
                 "ada",
@@ -1681,7 +1693,7 @@ fn l6_supervisor_assign_of_an_offered_item_rescinds_the_offer() {
         h.input(5, supervisor_assign("c1", "bob")),
         vec![
             ended(1, "ada", "c1", NotificationEnd::Rescinded),
-            Output::Notify(supervisor_toast(2, "bob", "c1", 125)),
+            Output::Notify(Box::new(supervisor_toast(2, "bob", "c1", 125))),
             forced("c1", "bob", None),
             busy("bob"),
         ]
@@ -1717,7 +1729,7 @@ fn l6_supervisor_transfers_an_active_conversation_to_a_queue() {
             session_closed("ada", 1, "c1"),
             transferred_to_queue("c1", "ada", "q2"),
             freed("ada"),
-            Output::Notify(transfer_notification(2, "bob", "c1", 150)),
+            Output::Notify(Box::new(transfer_notification(2, "bob", "c1", 150))),
         ]
     );
     assert_eq!(state(&h, "c1"), ConversationState::Open);
@@ -1733,7 +1745,7 @@ fn l6_supervisor_transfers_an_active_conversation_to_an_agent_without_a_consult(
         vec![
             session_closed("ada", 1, "c1"),
             primary_changed("c1", "ada", "bob"),
-            Output::Notify(transfer_toast(2, "bob", "c1", 140)),
+            Output::Notify(Box::new(transfer_toast(2, "bob", "c1", 140))),
             forced("c1", "bob", None),
             freed("ada"),
         ]
@@ -1764,7 +1776,7 @@ fn l6_supervisor_transfers_a_waiting_conversation_to_an_agent() {
         h.input(40, supervisor_transfer("p1", to_agent("bob"))),
         vec![
             primary_changed("p1", "ada", "bob"),
-            Output::Notify(transfer_toast(2, "bob", "p1", 160)),
+            Output::Notify(Box::new(transfer_toast(2, "bob", "p1", 160))),
             forced("p1", "bob", None),
             busy("bob"),
         ]
@@ -1795,7 +1807,7 @@ fn l6_supervisor_transfers_a_waiting_conversation_to_a_queue() {
         h.input(40, supervisor_transfer("p1", to_queue("q2"))),
         vec![
             transferred_to_queue("p1", "ada", "q2"),
-            Output::Notify(transfer_notification(2, "bob", "p1", 160)),
+            Output::Notify(Box::new(transfer_notification(2, "bob", "p1", 160))),
         ]
     );
     assert_eq!(state(&h, "p1"), ConversationState::Open);
@@ -1910,7 +1922,9 @@ fn l6_supervisor_close_rescinds_pending_consult_and_transfer_requests() {
     let mut h = with_transfer_requested(&["ada", "bob", "cy"]);
     assert_eq!(
         h.input(23, consult("c1", "cy")),
-        vec![Output::Notify(consult_notification(4, "cy", "c1", 143))]
+        vec![Output::Notify(Box::new(consult_notification(
+            4, "cy", "c1", 143
+        )))]
     );
     assert_eq!(
         h.input(30, supervisor_close("c1")),

@@ -84,7 +84,7 @@ fn the_notification(outputs: &[Output]) -> Notification {
     let found: Vec<&Notification> = outputs
         .iter()
         .filter_map(|o| match o {
-            Output::Notify(n) => Some(n),
+            Output::Notify(n) => Some(&**n),
             _ => None,
         })
         .collect();
@@ -130,7 +130,7 @@ fn n1_plain_template_gives_alert_that_disappears_at_its_deadline() {
         title: "New chat".into(),
         ..template_alert(1, "c1", "Plain", 70)
     };
-    assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
+    assert_eq!(out, vec![queued("c1"), Output::Notify(Box::new(n))]);
     assert_eq!(
         h.location("c1"),
         WorkLocation::Offered {
@@ -154,7 +154,7 @@ fn n1_plain_template_gives_alert_that_disappears_at_its_deadline() {
         vec![
             (70, ended(1, "ada", "c1", NotificationEnd::Expired)),
             (70, rerouted("c1", "ada", RerouteReason::Expired)),
-            (70, Output::Notify(again)),
+            (70, Output::Notify(Box::new(again))),
         ]
     );
 }
@@ -179,7 +179,7 @@ fn n1_auto_assign_template_gives_toast_and_work_is_assigned_at_once() {
         out,
         vec![
             queued("c1"),
-            Output::Notify(toast),
+            Output::Notify(Box::new(toast)),
             assigned("c1", "ada", false),
             presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
         ]
@@ -245,7 +245,7 @@ fn n1_record_assignment_gives_toast() {
         out,
         vec![
             queued("case-1"),
-            Output::Notify(toast),
+            Output::Notify(Box::new(toast)),
             assigned("case-1", "ada", false),
             presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
         ]
@@ -288,7 +288,7 @@ fn n1_record_toast_from_a_non_auto_assign_template_still_has_only_open() {
         out,
         vec![
             queued("case-1"),
-            Output::Notify(toast),
+            Output::Notify(Box::new(toast)),
             assigned("case-1", "ada", false),
             presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
         ]
@@ -326,7 +326,7 @@ fn n2_template_defaults_match_the_spec() {
         out,
         vec![
             queued("c1"),
-            Output::Notify(template_alert(1, "c1", "t", 127))
+            Output::Notify(Box::new(template_alert(1, "c1", "t", 127)))
         ]
     );
 }
@@ -420,7 +420,7 @@ fn n2_timeout_outside_1_to_500_seconds_is_config_error() {
             title: "Custom".into(),
             ..template_alert(1, "c1", "t", deadline)
         };
-        assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
+        assert_eq!(out, vec![queued("c1"), Output::Notify(Box::new(n))]);
         assert_eq!(h.sb.poll_timeout(), Some(at(deadline)));
     }
 }
@@ -481,7 +481,7 @@ fn n2_custom_labels_countdown_and_reject_button_reach_the_alert() {
         show_countdown: false,
         ..template_alert(1, "c1", "t", 55)
     };
-    assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
+    assert_eq!(out, vec![queued("c1"), Output::Notify(Box::new(n))]);
 
     let out = h.input(11, arrive(WorkItem::new("c2", "ws2", "q")));
     let n = Notification {
@@ -489,7 +489,7 @@ fn n2_custom_labels_countdown_and_reject_button_reach_the_alert() {
         reject_label: None,
         ..template_alert(2, "c2", "u", 131)
     };
-    assert_eq!(out, vec![queued("c2"), Output::Notify(n)]);
+    assert_eq!(out, vec![queued("c2"), Output::Notify(Box::new(n))]);
     assert_eq!(
         h.try_input(12, reject(2)),
         Err(InputError::RejectNotAllowed(NotificationId(2)))
@@ -516,7 +516,7 @@ fn n2_auto_assign_turns_accept_label_into_open_and_disables_reject() {
         out,
         vec![
             queued("c1"),
-            Output::Notify(toast),
+            Output::Notify(Box::new(toast)),
             assigned("c1", "ada", false),
             presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
         ]
@@ -568,7 +568,7 @@ fn n2_auto_accept_forces_countdown_on() {
         out,
         vec![
             queued("c1"),
-            Output::Notify(toast),
+            Output::Notify(Box::new(toast)),
             assigned("c1", "ada", false),
             presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
             session_opened("ada", 1, "c1"),
@@ -589,7 +589,7 @@ fn n2_auto_accept_forces_countdown_on() {
         out,
         vec![
             queued("c2"),
-            Output::Notify(toast),
+            Output::Notify(Box::new(toast)),
             assigned("c2", "ada", false),
         ]
     );
@@ -651,7 +651,7 @@ fn n3_every_named_slug_and_context_key_resolves() {
         ]),
         ..template_alert(1, "c1", "slugs", 121)
     };
-    assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
+    assert_eq!(out, vec![queued("c1"), Output::Notify(Box::new(n))]);
 }
 
 #[test]
@@ -680,7 +680,7 @@ fn n3_unresolved_slugs_render_empty_and_are_listed_once() {
         ]),
         ..template_alert(1, "c1", "slugs", 121)
     };
-    assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
+    assert_eq!(out, vec![queued("c1"), Output::Notify(Box::new(n))]);
 }
 
 #[test]
@@ -700,7 +700,7 @@ fn n3_case_slugs_resolve_only_with_a_linked_case() {
         unresolved: strings(&["caseTitle", "caseId"]),
         ..template_alert(1, "c1", "case", 121)
     };
-    assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
+    assert_eq!(out, vec![queued("c1"), Output::Notify(Box::new(n))]);
 
     let linked = WorkItem {
         case: Some(Case {
@@ -715,7 +715,7 @@ fn n3_case_slugs_resolve_only_with_a_linked_case() {
         fields: fields(&[("Number", "CAS-1")]),
         ..template_alert(2, "c2", "case", 122)
     };
-    assert_eq!(out, vec![queued("c2"), Output::Notify(n)]);
+    assert_eq!(out, vec![queued("c2"), Output::Notify(Box::new(n))]);
 }
 
 #[test]
@@ -739,7 +739,7 @@ fn n3_customer_slugs_resolve_only_when_customer_identified() {
         unresolved: strings(&["customerName", "customerEntityName", "customerRecordId"]),
         ..template_alert(1, "c1", "cust", 121)
     };
-    assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
+    assert_eq!(out, vec![queued("c1"), Output::Notify(Box::new(n))]);
 
     let known = WorkItem {
         customer: Some(customer("Ada Lovelace")),
@@ -752,7 +752,7 @@ fn n3_customer_slugs_resolve_only_when_customer_identified() {
         fields: fields(&[("Entity", "contact"), ("Record", "ct-001")]),
         ..template_alert(2, "c2", "cust", 122)
     };
-    assert_eq!(out, vec![queued("c2"), Output::Notify(n)]);
+    assert_eq!(out, vec![queued("c2"), Output::Notify(Box::new(n))]);
 }
 
 #[test]
@@ -899,7 +899,7 @@ fn n4_copy_of_a_builtin_under_a_new_name_is_usable() {
         unresolved: strings(&["visitorLanguage"]),
         ..template_alert(1, "c1", "Chat - incoming unauthenticated - ours", 121)
     };
-    assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
+    assert_eq!(out, vec![queued("c1"), Output::Notify(Box::new(n))]);
 }
 
 // ---------------------------------------------------------------- N5
@@ -933,14 +933,14 @@ fn n5_workstream_templates_per_scenario_authenticated_when_identified() {
         title: "VIP Ada Lovelace".into(),
         ..template_alert(1, "c1", "VIP", 121)
     };
-    assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
+    assert_eq!(out, vec![queued("c1"), Output::Notify(Box::new(n))]);
 
     let out = h.input(2, arrive(item("c2")));
     let n = Notification {
         title: "Visitor".into(),
         ..template_alert(2, "c2", "Anon", 122)
     };
-    assert_eq!(out, vec![queued("c2"), Output::Notify(n)]);
+    assert_eq!(out, vec![queued("c2"), Output::Notify(Box::new(n))]);
 
     // A linked case does not identify the customer.
     let with_case = WorkItem {
@@ -955,7 +955,7 @@ fn n5_workstream_templates_per_scenario_authenticated_when_identified() {
         title: "Visitor".into(),
         ..template_alert(3, "c3", "Anon", 123)
     };
-    assert_eq!(out, vec![queued("c3"), Output::Notify(n)]);
+    assert_eq!(out, vec![queued("c3"), Output::Notify(Box::new(n))]);
 }
 
 #[test]
@@ -973,7 +973,7 @@ fn n5_scenario_without_a_template_falls_back_to_the_channel_builtin() {
         out,
         vec![
             queued("c1"),
-            Output::Notify(chat_notification(1, "ada", "c1", 121))
+            Output::Notify(Box::new(chat_notification(1, "ada", "c1", 121)))
         ]
     );
 
@@ -995,7 +995,7 @@ fn n5_scenario_without_a_template_falls_back_to_the_channel_builtin() {
         fields: fields(&[("Customer", "Ada Lovelace"), ("Queue", "q")]),
         ..template_alert(1, "c1", CHAT_AUTH, 121)
     };
-    assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
+    assert_eq!(out, vec![queued("c1"), Output::Notify(Box::new(n))]);
 }
 
 #[test]
@@ -1083,7 +1083,7 @@ fn n5_record_workstream_uses_its_record_assigned_template() {
         out,
         vec![
             queued("case-1"),
-            Output::Notify(toast),
+            Output::Notify(Box::new(toast)),
             assigned("case-1", "ada", false),
             presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
         ]
@@ -1132,7 +1132,7 @@ fn n5_sms_number_matched_to_one_contact_uses_authenticated_template() {
                 contact: "ct-1".into(),
             },
             queued("s1"),
-            Output::Notify(n),
+            Output::Notify(Box::new(n)),
         ]
     );
 
@@ -1141,7 +1141,7 @@ fn n5_sms_number_matched_to_one_contact_uses_authenticated_template() {
         title: "Text from a stranger".into(),
         ..template_alert(2, "s2", "SMS unknown", 122)
     };
-    assert_eq!(out, vec![queued("s2"), Output::Notify(n)]);
+    assert_eq!(out, vec![queued("s2"), Output::Notify(Box::new(n))]);
 }
 
 #[test]
@@ -1255,7 +1255,7 @@ fn n6_always_mode_goes_to_desktop_when_permission_granted() {
         out,
         vec![
             queued("c1"),
-            Output::Notify(desk_alert(1, "c1", 121, PNG, Some(png_copy())))
+            Output::Notify(Box::new(desk_alert(1, "c1", 121, PNG, Some(png_copy()))))
         ]
     );
     h.input(2, focus("ada", false));
@@ -1264,7 +1264,7 @@ fn n6_always_mode_goes_to_desktop_when_permission_granted() {
         out,
         vec![
             queued("c2"),
-            Output::Notify(desk_alert(2, "c2", 123, PNG, Some(png_copy())))
+            Output::Notify(Box::new(desk_alert(2, "c2", 123, PNG, Some(png_copy()))))
         ]
     );
 }
@@ -1283,7 +1283,7 @@ fn n6_when_in_background_mode_goes_to_desktop_only_out_of_focus() {
         out,
         vec![
             queued("c1"),
-            Output::Notify(desk_alert(1, "c1", 121, PNG, None))
+            Output::Notify(Box::new(desk_alert(1, "c1", 121, PNG, None)))
         ]
     );
     h.input(2, focus("ada", false));
@@ -1292,7 +1292,7 @@ fn n6_when_in_background_mode_goes_to_desktop_only_out_of_focus() {
         out,
         vec![
             queued("c2"),
-            Output::Notify(desk_alert(2, "c2", 123, PNG, Some(png_copy())))
+            Output::Notify(Box::new(desk_alert(2, "c2", 123, PNG, Some(png_copy()))))
         ]
     );
     h.input(4, focus("ada", true));
@@ -1301,7 +1301,7 @@ fn n6_when_in_background_mode_goes_to_desktop_only_out_of_focus() {
         out,
         vec![
             queued("c3"),
-            Output::Notify(desk_alert(3, "c3", 125, PNG, None))
+            Output::Notify(Box::new(desk_alert(3, "c3", 125, PNG, None)))
         ]
     );
 }
@@ -1317,7 +1317,7 @@ fn n6_never_mode_never_goes_to_desktop() {
         out,
         vec![
             queued("c1"),
-            Output::Notify(desk_alert(1, "c1", 121, PNG, None))
+            Output::Notify(Box::new(desk_alert(1, "c1", 121, PNG, None)))
         ]
     );
 }
@@ -1363,7 +1363,7 @@ fn n6_no_desktop_copy_in_the_embedded_experience() {
             out,
             vec![
                 queued("c1"),
-                Output::Notify(desk_alert(1, "c1", 121, PNG, None))
+                Output::Notify(Box::new(desk_alert(1, "c1", 121, PNG, None)))
             ],
             "{mode:?}"
         );
@@ -1441,7 +1441,7 @@ fn n6_wait_time_applies_to_desktop_notifications_all_the_same() {
         show_countdown: false,
         ..desk_alert(2, "c1", 190, PNG, Some(png_copy()))
     };
-    assert_eq!(out, vec![queued("c1"), Output::Notify(n)]);
+    assert_eq!(out, vec![queued("c1"), Output::Notify(Box::new(n))]);
     h.input(11, displayed(1));
     assert_eq!(h.sb.poll_timeout(), Some(at(100)));
     assert!(h.advance_to(99).is_empty());
@@ -1450,7 +1450,7 @@ fn n6_wait_time_applies_to_desktop_notifications_all_the_same() {
         vec![
             (100, ended(1, "ada", "c1", NotificationEnd::Expired)),
             (100, rerouted("c1", "ada", RerouteReason::Expired)),
-            (100, Output::Notify(again)),
+            (100, Output::Notify(Box::new(again))),
         ]
     );
 }
@@ -1500,7 +1500,7 @@ fn n7_body_click_brings_app_to_front_and_keeps_the_deadline() {
             (130, rerouted("c1", "ada", RerouteReason::Expired)),
             (
                 130,
-                Output::Notify(desk_alert(2, "c1", 250, PNG, Some(png_copy())))
+                Output::Notify(Box::new(desk_alert(2, "c1", 250, PNG, Some(png_copy()))))
             ),
         ]
     );
@@ -1570,7 +1570,7 @@ fn n7_reject_from_the_desktop_acts_as_in_the_app() {
         vec![
             ended(1, "ada", "c1", NotificationEnd::Rejected),
             rerouted("c1", "ada", RerouteReason::Rejected),
-            Output::Notify(to_bob),
+            Output::Notify(Box::new(to_bob)),
         ]
     );
 }

@@ -64,11 +64,11 @@ fn incoming_alert(
     label: &str,
     title: &str,
 ) -> Output {
-    Output::Notify(Notification {
+    Output::Notify(Box::new(Notification {
         template: format!("{label} - incoming unauthenticated - default").into(),
         title: title.into(),
         ..chat_notification(id, agent, item, deadline)
-    })
+    }))
 }
 
 fn voice_alert(id: u64, agent: &str, item: &str, deadline: i64) -> Output {
@@ -1008,7 +1008,7 @@ fn a5_a_record_in_a_queue_with_no_members_stays_queued() {
     assert_eq!(
         h.input(2, add_member("empty", "ada")),
         vec![
-            Output::Notify(toast),
+            Output::Notify(Box::new(toast)),
             assigned("r1", "ada", false),
             presence_changed(
                 "ada",

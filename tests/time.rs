@@ -60,10 +60,10 @@ fn fire_exactly_at(sb: &mut Switchboard, deadline: DateTime<Utc>) -> Vec<Output>
 
 /// An Alert of the built-in chat template with its deadline at any instant.
 fn chat_alert_at(id: u64, agent: &str, item: &str, deadline: DateTime<Utc>) -> Output {
-    Output::Notify(Notification {
+    Output::Notify(Box::new(Notification {
         deadline,
         ..chat_notification(id, agent, item, 0)
-    })
+    }))
 }
 
 fn busy(agent: &str) -> Output {
@@ -244,26 +244,26 @@ fn toast_config() -> Config {
 
 /// The Toast "Chat auto" renders for `item`.
 fn auto_toast(id: u64, agent: &str, item: &str, deadline: i64) -> Output {
-    Output::Notify(Notification {
+    Output::Notify(Box::new(Notification {
         agent: agent.into(),
         kind: NotificationKind::Toast,
         title: "Auto q".into(),
         accept_label: "Open".into(),
         reject_label: None,
         ..template_alert(id, item, "Chat auto", deadline)
-    })
+    }))
 }
 
 /// The built-in chat transfer Alert for `item`.
 fn transfer_alert(id: u64, agent: &str, item: &str, deadline: i64) -> Output {
-    Output::Notify(Notification {
+    Output::Notify(Box::new(Notification {
         agent: agent.into(),
         scenario: Scenario::Transfer,
         title: "Chat conversation transferred to you".into(),
         fields: fields(&[("Customer", "")]),
         unresolved: vec!["customerName".into()],
         ..template_alert(id, item, "Chat - transfer - default", deadline)
-    })
+    }))
 }
 
 #[test]

@@ -172,7 +172,7 @@ fn t1_custom_timeout_expires_at_its_own_deadline() {
     };
     assert_eq!(
         h.input(7, chat("c1")),
-        vec![queued("c1"), Output::Notify(short(1, 37))]
+        vec![queued("c1"), Output::Notify(Box::new(short(1, 37)))]
     );
     display(&mut h, 8, 1);
     assert_eq!(h.advance_to(36), vec![]);
@@ -183,7 +183,7 @@ fn t1_custom_timeout_expires_at_its_own_deadline() {
             vec![
                 ended(1, "ada", "c1", NotificationEnd::Expired),
                 rerouted("c1", "ada", RerouteReason::Expired),
-                Output::Notify(short(2, 67)),
+                Output::Notify(Box::new(short(2, 67))),
             ]
         )
     );
@@ -922,7 +922,10 @@ fn t5_rejecting_an_auto_assign_toast_is_refused() {
     let mut h = Harness::new(auto_config(false));
     h.input(0, sign_in("ada"));
     let out = h.input(0, chat("c1"));
-    assert_eq!(out[1], Output::Notify(auto_toast(1, "ada", "c1", 120)));
+    assert_eq!(
+        out[1],
+        Output::Notify(Box::new(auto_toast(1, "ada", "c1", 120)))
+    );
     assert_eq!(
         h.try_input(5, reject(1)),
         Err(InputError::RejectNotAllowed(n(1)))
@@ -959,7 +962,7 @@ fn t5_rejecting_an_alert_without_reject_button_is_refused() {
     };
     assert_eq!(
         h.input(0, chat("c1")),
-        vec![queued("c1"), Output::Notify(expected)]
+        vec![queued("c1"), Output::Notify(Box::new(expected))]
     );
     display(&mut h, 1, 1);
     assert_eq!(
@@ -1256,7 +1259,7 @@ fn auto_assigned(auto_accept: bool) -> Harness {
     h.input(0, sign_in("ada"));
     let mut expected = vec![
         queued("c1"),
-        Output::Notify(auto_toast(1, "ada", "c1", 120)),
+        Output::Notify(Box::new(auto_toast(1, "ada", "c1", 120))),
         assigned("c1", "ada", false),
         presence_changed(
             "ada",
@@ -1387,7 +1390,7 @@ fn t8_record_assignment_is_a_toast_that_stays_assigned_after_the_deadline() {
                 item: "r1".into(),
                 queue: "cq".into()
             },
-            Output::Notify(toast),
+            Output::Notify(Box::new(toast)),
             assigned("r1", "ada", false),
             presence_changed(
                 "ada",
@@ -1695,7 +1698,7 @@ impl Script {
             let (t, out) = self.h.log[self.scanned].clone();
             self.scanned += 1;
             match out {
-                Output::Notify(n) => self.issue(t, n),
+                Output::Notify(n) => self.issue(t, *n),
                 Output::NotificationEnded {
                     notification,
                     agent,

@@ -65,7 +65,7 @@ pub fn chat_notification(id: u64, agent: &str, item: &str, deadline: i64) -> Not
 
 /// The `Notify` of [`chat_notification`].
 pub fn chat_alert(id: u64, agent: &str, item: &str, deadline: i64) -> Output {
-    Output::Notify(chat_notification(id, agent, item, deadline))
+    Output::Notify(Box::new(chat_notification(id, agent, item, deadline)))
 }
 
 /// `NotificationEnded` for notification `id` (to `agent`, for `item`).
