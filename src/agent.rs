@@ -77,10 +77,11 @@ pub(crate) struct AgentState {
     pub(crate) profiles: Vec<ProfileUse>,
     /// Conversations of theirs escalated to voice or video (C8).
     pub(crate) escalations: u32,
-    /// Items offered to, assigned to or waiting with this agent; derived
-    /// from the items' places, rebuilt on restore.
+    /// Items offered to, assigned to or waiting with this agent, as
+    /// `(arrival, item)` in arrival order; derived from the items' places,
+    /// rebuilt on restore.
     #[serde(skip)]
-    pub(crate) work: Vec<usize>,
+    pub(crate) work: Vec<(u64, usize)>,
     /// Conversations this agent consults on (L4); rebuilt on restore.
     #[serde(skip)]
     pub(crate) consulting: Vec<usize>,
@@ -306,7 +307,7 @@ impl Switchboard {
         let held: Vec<usize> = self.state.agents[a]
             .work
             .iter()
-            .copied()
+            .map(|&(_, i)| i)
             .filter(|&i| matches!(self.state.items[i].place, Place::Assigned { .. }))
             .collect();
         for i in held {
@@ -472,7 +473,7 @@ impl Switchboard {
         let active: Vec<usize> = self.state.agents[a]
             .work
             .iter()
-            .copied()
+            .map(|&(_, i)| i)
             .filter(|&i| {
                 let item = &self.state.items[i];
                 item.state == ConversationState::Active

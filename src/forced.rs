@@ -19,7 +19,7 @@ impl Switchboard {
                 let item = &self.state.items[i];
                 let key = item.wait_key(i);
                 let queue = &mut self.state.queues[item.queue];
-                queue.push.remove(&key);
+                queue.push.remove(&key, item.units);
                 queue.held.remove(&key);
             }
             Place::Offered { notification, .. } => {

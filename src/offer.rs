@@ -191,8 +191,8 @@ impl Switchboard {
             return; // unreachable: templates are resolved at configuration
         };
         let key = self.state.items[i].wait_key(i);
-        let queue = self.state.items[i].queue;
-        self.state.queues[queue].push.remove(&key);
+        let (queue, units) = (self.state.items[i].queue, self.state.items[i].units);
+        self.state.queues[queue].push.remove(&key, units);
         self.state.next_assignment += 1;
         let agent = &mut self.state.agents[a];
         agent.slots += 1;
@@ -327,7 +327,7 @@ impl Switchboard {
             item.parked = true;
             let key = item.wait_key(i);
             let queue = &mut self.state.queues[item.queue];
-            queue.push.remove(&key);
+            queue.push.remove(&key, item.units);
             queue.held.insert(key);
             let queue = self.cfg.queues[item.queue].id.clone();
             self.emit(Output::Parked {

@@ -42,6 +42,8 @@ pub struct Switchboard {
     config: Config,
     /// Furthest a deadline can lie after the time that sets it.
     horizon: TimeDelta,
+    /// The latest time whose horizon still lies within chrono's range.
+    last_safe: DateTime<Utc>,
     pub(crate) state: State,
 }
 
@@ -174,6 +176,9 @@ impl Switchboard {
             cfg,
             config: original,
             horizon: TimeDelta::seconds(horizon_secs),
+            last_safe: DateTime::<Utc>::MAX_UTC
+                .checked_sub_signed(TimeDelta::seconds(horizon_secs))
+                .unwrap_or(DateTime::<Utc>::MIN_UTC),
             state: State {
                 queues,
                 memberships,
@@ -277,13 +282,15 @@ impl Switchboard {
         // deadline an accepted input can have set, and no further: beyond,
         // deadlines set while firing would run on without end. Deadlines
         // that would fall past the end of the range are not set.
-        let reachable = self
-            .state
-            .latest_input
-            .and_then(|t| t.checked_add_signed(self.horizon))
-            .is_some_and(|limit| now <= limit);
-        if now.checked_add_signed(self.horizon).is_none() && !reachable {
-            return Err(InputError::TimeOutOfRange { now });
+        if now > self.last_safe {
+            let reachable = self
+                .state
+                .latest_input
+                .and_then(|t| t.checked_add_signed(self.horizon))
+                .is_some_and(|limit| now <= limit);
+            if !reachable {
+                return Err(InputError::TimeOutOfRange { now });
+            }
         }
         self.state.latest = Some(now);
         while let Some((at, timer)) = self.state.timers.pop_due(now) {
@@ -393,7 +400,7 @@ impl Switchboard {
     /// chrono's range.
     fn check_time(&self, now: DateTime<Utc>) -> Result<(), InputError> {
         self.check_clock(now)?;
-        if now.checked_add_signed(self.horizon).is_none() {
+        if now > self.last_safe {
             return Err(InputError::TimeOutOfRange { now });
         }
         Ok(())

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use std::collections::BTreeSet;
+use std::ops::Bound::{Excluded, Unbounded};
 
 use chrono::{DateTime, Utc};
 
@@ -115,6 +116,70 @@ impl ItemState {
     }
 }
 
+/// A queue's line of work waiting for automatic assignment, in order (A2).
+///
+/// It counts the items that need no capacity units (profile-based work,
+/// C2), so a cycle can tell at once when no member has room for anything in
+/// it instead of looking at every item in its window.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "BTreeSet<WaitKey>", into = "BTreeSet<WaitKey>")]
+pub(crate) struct Line {
+    keys: BTreeSet<WaitKey>,
+    /// How many waiting items need no units.
+    unitless: usize,
+}
+
+impl Line {
+    /// Adds the item with `key`, which needs `units`.
+    pub(crate) fn insert(&mut self, key: WaitKey, units: i64) {
+        if self.keys.insert(key) && units == 0 {
+            self.unitless += 1;
+        }
+    }
+
+    /// Removes the item with `key`, which needs `units`, if it is in line.
+    pub(crate) fn remove(&mut self, key: &WaitKey, units: i64) {
+        if self.keys.remove(key) && units == 0 {
+            self.unitless -= 1;
+        }
+    }
+
+    /// The first item in line after `key` (from the front when `None`).
+    pub(crate) fn next_after(&self, key: Option<WaitKey>) -> Option<WaitKey> {
+        match key {
+            None => self.keys.first().copied(),
+            Some(key) => self.keys.range((Excluded(key), Unbounded)).next().copied(),
+        }
+    }
+
+    /// Whether some waiting item needs no units.
+    pub(crate) fn has_unitless(&self) -> bool {
+        self.unitless > 0
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &WaitKey> {
+        self.keys.iter()
+    }
+
+    /// Recounts the items needing no units (after a restore).
+    pub(crate) fn recount(&mut self, units: impl Fn(usize) -> i64) {
+        self.unitless = self.keys.iter().filter(|key| units(key.3) == 0).count();
+    }
+}
+
+impl From<BTreeSet<WaitKey>> for Line {
+    /// A saved line; [`Line::recount`] restores the count.
+    fn from(keys: BTreeSet<WaitKey>) -> Self {
+        Self { keys, unitless: 0 }
+    }
+}
+
+impl From<Line> for BTreeSet<WaitKey> {
+    fn from(line: Line) -> Self {
+        line.keys
+    }
+}
+
 /// One queue's members and waiting work.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct QueueState {
@@ -126,7 +191,7 @@ pub(crate) struct QueueState {
     #[serde(skip)]
     pub(crate) index: QueueIndex,
     /// Waiting for automatic assignment, in order (A2).
-    pub(crate) push: BTreeSet<WaitKey>,
+    pub(crate) push: Line,
     /// Waiting for a pick or a supervisor: pick-mode work and parked work (A6, T6).
     pub(crate) held: BTreeSet<WaitKey>,
 }
@@ -201,7 +266,7 @@ impl Switchboard {
             && state.queues.iter().all(|queue| {
                 queue.push.iter().chain(&queue.held).all(|key| key.3 != i)
             })
-            && state.agents.iter().all(|agent| !agent.work.contains(&i) && !agent.consulting.contains(&i))
+            && state.agents.iter().all(|agent| !agent.work.iter().any(|&(_, j)| j == i) && !agent.consulting.contains(&i))
     }
 
     /// Whether the customer is identified: a known record, or a linked contact (N5).
@@ -324,7 +389,7 @@ impl Switchboard {
         if pick {
             self.state.queues[queue].held.insert(key);
         } else {
-            self.state.queues[queue].push.insert(key);
+            self.state.queues[queue].push.insert(key, units);
             self.state.cycle_due = true;
         }
         self.emit(Output::WorkQueued {
@@ -339,18 +404,17 @@ impl Switchboard {
         let from = std::mem::replace(&mut self.state.items[i].place, to).agent();
         if from != to.agent() {
             // Kept in arrival order, so work is always visited in that order.
-            let items = &self.state.items;
-            let arrival = items[i].arrival;
+            let entry = (self.state.items[i].arrival, i);
             if let Some(a) = from {
                 let work = &mut self.state.agents[a].work;
-                if let Ok(k) = work.binary_search_by_key(&arrival, |&j| items[j].arrival) {
+                if let Ok(k) = work.binary_search(&entry) {
                     work.remove(k);
                 }
             }
             if let Some(a) = to.agent() {
                 let work = &mut self.state.agents[a].work;
-                if let Err(k) = work.binary_search_by_key(&arrival, |&j| items[j].arrival) {
-                    work.insert(k, i);
+                if let Err(k) = work.binary_search(&entry) {
+                    work.insert(k, entry);
                 }
             }
         }
@@ -373,7 +437,7 @@ impl Switchboard {
         if item.parked || self.cfg.workstreams[item.workstream].distribution == Distribution::Pick {
             queue.held.insert(key);
         } else {
-            queue.push.insert(key);
+            queue.push.insert(key, item.units);
         }
         self.state.cycle_due = true;
     }
@@ -441,7 +505,7 @@ impl Switchboard {
                 let item = &self.state.items[i];
                 let key = item.wait_key(i);
                 let queue = &mut self.state.queues[item.queue];
-                queue.push.remove(&key);
+                queue.push.remove(&key, item.units);
                 queue.held.remove(&key);
             }
             Place::Offered { notification, .. } => {

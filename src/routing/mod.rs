@@ -28,21 +28,23 @@ impl Switchboard {
 
     /// One cycle over the first [`CYCLE_WINDOW`] waiting items of queue `q`.
     fn assign_queue(&mut self, q: usize, now: DateTime<Utc>) {
-        let queue = &self.state.queues[q];
-        if queue.push.is_empty() || queue.index.len() == 0 {
-            return;
-        }
-        let window: Vec<usize> = queue
-            .push
-            .iter()
-            .take(CYCLE_WINDOW)
-            .map(|key| key.3)
-            .collect();
         // Workstreams whose plain items (no skills, no declines, no profiles
         // of their own) found nobody in this pass: the rest of them would
         // not either, since offers only take room away.
         let mut hopeless: Vec<usize> = Vec::new();
-        for i in window {
+        let mut cursor = None;
+        for _ in 0..CYCLE_WINDOW {
+            let queue = &self.state.queues[q];
+            if queue.index.most_free().is_none_or(|free| free < 1) && !queue.push.has_unitless() {
+                // Every waiting item needs a unit and no member has one
+                // free: nothing in the window can be offered.
+                return;
+            }
+            let Some(key) = queue.push.next_after(cursor) else {
+                return;
+            };
+            cursor = Some(key);
+            let i = key.3;
             let item = &self.state.items[i];
             let plain = item.spec.required_skills.is_empty()
                 && item.declines.is_empty()

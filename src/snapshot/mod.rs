@@ -86,14 +86,16 @@ impl Switchboard {
         for i in live {
             let item = &board.state.items[i];
             if let Some(a) = item.place.agent() {
-                board.state.agents[a].work.push(i);
+                board.state.agents[a].work.push((item.arrival, i));
             }
             for &a in &item.consultants.clone() {
                 board.state.agents[a].consulting.push(i);
             }
         }
+        let items = &board.state.items;
         for (queue, compiled) in board.state.queues.iter_mut().zip(board.cfg.queues.values()) {
             queue.index = QueueIndex::for_method(compiled.method);
+            queue.push.recount(|i| items[i].units);
         }
         for a in 0..board.state.agents.len() {
             board.state.agents[a].ranked_as = None;
