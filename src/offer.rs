@@ -1,6 +1,8 @@
 //! The notification lifecycle: offer, display, accept, reject, open,
 //! time-out, unseen assignment and reroute (N1–N7, T1–T9).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use chrono::{DateTime, Utc};
@@ -148,7 +150,7 @@ impl Switchboard {
             unresolved,
             // A Toast's one action is "Open" (N1, T7, T8).
             accept_label: if toast {
-                "Open".to_owned()
+                Arc::clone(&self.cfg.open_label)
             } else {
                 template.accept_label.clone()
             },

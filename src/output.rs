@@ -1,5 +1,7 @@
 //! Outputs: everything the engine asks the host service to do or show.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -201,15 +203,15 @@ pub struct Notification {
     /// Slugs that did not resolve and rendered as empty text (N3).
     pub unresolved: Vec<String>,
     /// Label of the accept button; "Open" on every Toast.
-    pub accept_label: String,
+    pub accept_label: Arc<str>,
     /// Label of the reject button, when there is one.
-    pub reject_label: Option<String>,
+    pub reject_label: Option<Arc<str>>,
     /// When it ends if nobody acts.
     pub deadline: DateTime<Utc>,
     /// Whether the in-app notification shows the countdown.
     pub show_countdown: bool,
     /// The icon path.
-    pub icon: String,
+    pub icon: Arc<str>,
     /// Also shown on the desktop, when present (N6).
     pub desktop: Option<DesktopNotification>,
 }
@@ -218,14 +220,14 @@ pub struct Notification {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DesktopNotification {
     /// The icon, unless it is an SVG.
-    pub icon: Option<String>,
+    pub icon: Option<Arc<str>>,
 }
 
 /// A rendered notification field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RenderedField {
     /// Header.
-    pub header: String,
+    pub header: Arc<str>,
     /// Value with slugs replaced.
     pub value: String,
 }

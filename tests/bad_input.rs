@@ -2108,7 +2108,7 @@ fn d1_texts_over_their_limits_are_refused() {
     );
     let mut c = chat_config(&["ada"]);
     let mut t = Template::new("T");
-    t.icon = long(1025);
+    t.icon = long(1025).into();
     c.templates = vec![t];
     assert_eq!(
         refused(c),
@@ -2120,7 +2120,7 @@ fn d1_texts_over_their_limits_are_refused() {
     );
     let mut c = chat_config(&["ada"]);
     let mut t = Template::new("T");
-    t.reject_label = long(101);
+    t.reject_label = long(101).into();
     c.templates = vec![t];
     assert_eq!(
         refused(c),
@@ -2132,7 +2132,7 @@ fn d1_texts_over_their_limits_are_refused() {
     );
     let mut c = chat_config(&["ada"]);
     let mut t = Template::new("T");
-    t.accept_label = long(101);
+    t.accept_label = long(101).into();
     c.templates = vec![t];
     assert_eq!(
         refused(c),
@@ -2145,7 +2145,7 @@ fn d1_texts_over_their_limits_are_refused() {
     // At the limits, accepted.
     let mut c = chat_config(&["ada"]);
     let mut t = Template::new(long(100)).with_title(long(100));
-    t.icon = long(1024);
+    t.icon = long(1024).into();
     c.templates = vec![t];
     assert!(Switchboard::new(c).is_ok());
 }

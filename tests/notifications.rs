@@ -367,10 +367,10 @@ fn n2_title_longer_than_100_chars_is_config_error() {
 #[test]
 fn n2_icon_longer_than_1024_chars_is_config_error() {
     let mut ok = custom("t");
-    ok.icon = format!("/{}", "i".repeat(1023));
+    ok.icon = format!("/{}", "i".repeat(1023)).into();
     assert!(Switchboard::new(chat_using(ok)).is_ok());
     let mut long = custom("t");
-    long.icon = format!("/{}", "i".repeat(1024));
+    long.icon = format!("/{}", "i".repeat(1024)).into();
     assert_eq!(
         config_error(chat_using(long)),
         ConfigError::TooLong {
@@ -384,10 +384,10 @@ fn n2_icon_longer_than_1024_chars_is_config_error() {
 #[test]
 fn n2_accept_label_longer_than_100_chars_is_config_error() {
     let mut ok = custom("t");
-    ok.accept_label = "a".repeat(100);
+    ok.accept_label = "a".repeat(100).into();
     assert!(Switchboard::new(chat_using(ok)).is_ok());
     let mut long = custom("t");
-    long.accept_label = "a".repeat(101);
+    long.accept_label = "a".repeat(101).into();
     assert_eq!(
         config_error(chat_using(long)),
         ConfigError::TooLong {
@@ -1382,7 +1382,7 @@ fn n6_desktop_copy_shows_no_svg_icon_and_no_countdown() {
         h.input(0, permit("ada"));
         let n = the_notification(&h.input(1, arrive(item("c1"))));
         let copy = DesktopNotification {
-            icon: desktop_icon.map(str::to_owned),
+            icon: desktop_icon.map(str::to_owned).map(Into::into),
         };
         // The in-app notification keeps its icon and countdown.
         assert_eq!(n, desk_alert(1, "c1", 121, icon, Some(copy)), "{icon}");

@@ -1,5 +1,7 @@
 //! Whole-configuration validation (D1), compiled into dense lookups.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 
 use super::{
@@ -96,6 +98,8 @@ pub(crate) struct Compiled {
     pub(crate) profiles: IndexMap<ProfileId, CapacityProfile>,
     /// Agents in configuration order.
     pub(crate) agents: CompiledAgents,
+    /// The one action of every Toast, shared by all of them (N1).
+    pub(crate) open_label: Arc<str>,
 }
 
 impl Compiled {
@@ -451,6 +455,7 @@ pub(crate) fn compile(config: &Config) -> Result<Compiled, ConfigError> {
         workstreams,
         queues,
         agents,
+        open_label: Arc::from("Open"),
     })
 }
 

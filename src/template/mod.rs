@@ -7,6 +7,8 @@ pub(crate) use catalogue::builtin_name;
 pub use catalogue::builtin_templates;
 pub(crate) use render::{Rendered, SlugSource, check_braces, render};
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::ids::TemplateId;
@@ -36,16 +38,16 @@ pub enum DesktopMode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TemplateField {
     /// Header shown to the agent, e.g. `"Customer"`.
-    pub header: String,
+    pub header: Arc<str>,
     /// Value with slugs, e.g. `"{customerName}"`.
     pub value: String,
 }
 
 impl TemplateField {
     /// A field with a header and a value.
-    pub fn new(header: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn new(header: impl AsRef<str>, value: impl Into<String>) -> Self {
         Self {
-            header: header.into(),
+            header: Arc::from(header.as_ref()),
             value: value.into(),
         }
     }
@@ -63,17 +65,17 @@ pub struct Template {
     /// Title shown to the agent, at most 100 characters, may hold slugs.
     pub title: String,
     /// Icon path, at most 1024 characters.
-    pub icon: String,
+    pub icon: Arc<str>,
     /// Seconds the agent has to act, 1–500.
     pub timeout_secs: u32,
     /// Whether the countdown is shown (forced on by auto-accept).
     pub show_countdown: bool,
     /// Label of the accept button, at most 100 characters ("Open" with auto-assign).
-    pub accept_label: String,
+    pub accept_label: Arc<str>,
     /// Whether a reject button is shown (always off with auto-assign).
     pub reject_button: bool,
     /// Label of the reject button, at most 100 characters.
-    pub reject_label: String,
+    pub reject_label: Arc<str>,
     /// When the notification also goes to the desktop.
     pub desktop: DesktopMode,
     /// At most four header/value fields.
@@ -96,12 +98,12 @@ impl Template {
         Self {
             name: name.into(),
             title: String::new(),
-            icon: DEFAULT_ICON.to_owned(),
+            icon: Arc::from(DEFAULT_ICON),
             timeout_secs: DEFAULT_TIMEOUT_SECS,
             show_countdown: true,
-            accept_label: "Accept".to_owned(),
+            accept_label: Arc::from("Accept"),
             reject_button: true,
-            reject_label: "Reject".to_owned(),
+            reject_label: Arc::from("Reject"),
             desktop: DesktopMode::Never,
             fields: Vec::new(),
             auto_assign: false,
@@ -125,7 +127,7 @@ impl Template {
 
     /// Adds a field.
     #[must_use]
-    pub fn with_field(mut self, header: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn with_field(mut self, header: impl AsRef<str>, value: impl Into<String>) -> Self {
         self.fields.push(TemplateField::new(header, value));
         self
     }
