@@ -260,11 +260,20 @@ impl WorkItem {
         workstream: impl Into<WorkstreamId>,
         queue: impl Into<QueueId>,
     ) -> Self {
+        // Every field spelled out: `..Self::default()` would build (and
+        // drop) three empty ids on the way.
         Self {
             id: id.into(),
             workstream: workstream.into(),
             queue: queue.into(),
-            ..Self::default()
+            priority: 0,
+            customer: None,
+            case: None,
+            context: IndexMap::new(),
+            sms_from: None,
+            required_skills: Vec::new(),
+            escalated_from_bot: false,
+            capacity_profiles: Vec::new(),
         }
     }
 }
