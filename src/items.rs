@@ -34,7 +34,9 @@ pub(crate) struct Items {
     closed: FastMap<WorkItemId, u64>,
     /// Records by slot. Slot [`CLOSED`] is the shared closed record; free
     /// slots keep their last record until reused, and no id points at them.
-    slots: Vec<ItemState>,
+    /// Boxed, so that growing the vector moves and over-allocates pointers,
+    /// not 250-byte records.
+    slots: Vec<Box<ItemState>>,
     /// Slots free for the next arrival.
     free: Vec<usize>,
 }
@@ -44,7 +46,7 @@ impl Default for Items {
         Self {
             live: FastMap::default(),
             closed: FastMap::default(),
-            slots: vec![ItemState::closed_record()],
+            slots: vec![Box::new(ItemState::closed_record())],
             free: Vec::new(),
         }
     }
@@ -61,7 +63,7 @@ impl Items {
 
     /// The record of `id`.
     pub(crate) fn get(&self, id: &WorkItemId) -> Option<&ItemState> {
-        self.slot_of(id).map(|i| &self.slots[i])
+        self.slot_of(id).map(|i| &*self.slots[i])
     }
 
     /// Whether `id` was ever seen.
@@ -90,10 +92,10 @@ impl Items {
     pub(crate) fn insert(&mut self, item: ItemState) -> usize {
         let id = item.spec.id.clone();
         let i = if let Some(i) = self.free.pop() {
-            self.slots[i] = item;
+            *self.slots[i] = item;
             i
         } else {
-            self.slots.push(item);
+            self.slots.push(Box::new(item));
             self.slots.len() - 1
         };
         self.live.insert(id, i);
@@ -120,7 +122,7 @@ impl Items {
     /// id is both live and closed, and the free list names distinct slots no
     /// id uses. On success, returns which slots are live.
     pub(crate) fn check(&self) -> Result<Vec<bool>, String> {
-        if self.slots.first() != Some(&ItemState::closed_record()) {
+        if self.slots.first().map(AsRef::as_ref) != Some(&ItemState::closed_record()) {
             return Err("the shared closed record is missing or altered".into());
         }
         let mut live = vec![false; self.slots.len()];

@@ -325,7 +325,7 @@ impl Switchboard {
         }
     }
 
-    pub(crate) fn arrive(&mut self, spec: WorkItem) -> Result<(), InputError> {
+    pub(crate) fn arrive(&mut self, mut spec: WorkItem) -> Result<(), InputError> {
         if spec.id.as_str().is_empty() {
             return Err(InputError::EmptyId(IdKind::WorkItem));
         }
@@ -345,6 +345,14 @@ impl Switchboard {
         let ws = &self.cfg.workstreams[workstream];
         let (channel, pick) = (ws.channel, ws.distribution == Distribution::Pick);
         let (units, profiles) = self.item_capacity(&spec, workstream)?;
+        // Keep the configuration's copies of the workstream and queue ids:
+        // every item then shares their text instead of holding its own.
+        if let Some((id, _)) = self.cfg.workstreams.get_index(workstream) {
+            spec.workstream = id.clone();
+        }
+        if let Some((id, _)) = self.cfg.queues.get_index(queue) {
+            spec.queue = id.clone();
+        }
         let (contact, link) = self.match_sender(&spec, channel);
 
         let id = spec.id.clone();
