@@ -36,6 +36,7 @@ pub(crate) struct Items {
     /// slots keep their last record until reused, and no id points at them.
     /// Boxed, so that growing the vector moves and over-allocates pointers,
     /// not 250-byte records.
+    #[allow(clippy::vec_box)] // deliberate: see above
     slots: Vec<Box<ItemState>>,
     /// Slots free for the next arrival.
     free: Vec<usize>,
