@@ -291,14 +291,15 @@ impl Switchboard {
         }
         self.reindex(a);
         // Offers first, in issue order, then the work assigned to the agent.
-        let alerts: Vec<_> = self
-            .state
-            .offers
+        let offers = &self.state.offers;
+        let alerts: Vec<_> = offers
+            .of_agent(a)
             .iter()
-            .filter(|(_, o)| {
-                o.agent == a && o.kind == NotificationKind::Alert && o.purpose == Purpose::Work
+            .copied()
+            .filter(|id| {
+                let o = &offers[id];
+                o.kind == NotificationKind::Alert && o.purpose == Purpose::Work
             })
-            .map(|(id, _)| *id)
             .collect();
         for id in alerts {
             self.withdraw_alert(id, NotificationEnd::Rescinded, RerouteReason::SignedOut);
@@ -420,8 +421,10 @@ impl Switchboard {
         });
         self.reindex(a);
         // Offers in flight are treated as unseen (T3).
-        for offer in self.state.offers.values_mut().filter(|o| o.agent == a) {
-            offer.displayed = false;
+        for id in self.state.offers.of_agent(a).to_vec() {
+            if let Some(offer) = self.state.offers.get_mut(&id) {
+                offer.displayed = false;
+            }
         }
         let mode = self.state.agents[a].mode;
         self.set_presence(

@@ -27,9 +27,7 @@ impl Switchboard {
     fn consult_offers(&self, i: usize) -> Vec<NotificationId> {
         self.state
             .offers
-            .iter()
-            .filter(|(_, o)| o.purpose == Purpose::Consult && o.item == i)
-            .map(|(id, _)| *id)
+            .requests_about(i, Purpose::Consult)
             .collect()
     }
 
@@ -160,12 +158,12 @@ impl Switchboard {
 
     /// Agent `a` signs out: their consult requests are rescinded and they leave every consult.
     pub(crate) fn leave_all_consults(&mut self, a: usize) {
-        let requests: Vec<_> = self
-            .state
-            .offers
+        let offers = &self.state.offers;
+        let requests: Vec<_> = offers
+            .of_agent(a)
             .iter()
-            .filter(|(_, o)| o.purpose != Purpose::Work && o.agent == a)
-            .map(|(id, _)| *id)
+            .copied()
+            .filter(|id| offers[id].purpose != Purpose::Work)
             .collect();
         for id in requests {
             if self.state.offers[&id].purpose == Purpose::Consult {

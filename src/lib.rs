@@ -72,6 +72,7 @@ mod ids;
 mod input;
 mod items;
 mod offer;
+mod offers;
 mod output;
 mod presence;
 mod routing;

@@ -14,7 +14,7 @@ use crate::error::{ConfigError, InputError};
 use crate::ids::{AgentId, NotificationId, PresenceId, QueueId, SessionId, WorkItemId};
 use crate::input::Input;
 use crate::items::Items;
-use crate::offer::Offer;
+use crate::offers::Offers;
 use crate::output::Output;
 use crate::presence::PresenceReason;
 use crate::routing::QueueIndex;
@@ -59,7 +59,7 @@ pub(crate) struct State {
     /// Queues each agent is a member of, with their position there, by agent index.
     pub(crate) memberships: Vec<Vec<(usize, u32)>>,
     /// Pending notifications, by id: ids rise, so this is also issue order.
-    pub(crate) offers: BTreeMap<NotificationId, Offer>,
+    pub(crate) offers: Offers,
     /// Open sessions, by id (and so in opening order).
     pub(crate) sessions: BTreeMap<SessionId, Session>,
     pub(crate) contacts: Contacts,
@@ -184,7 +184,7 @@ impl Switchboard {
                 memberships,
                 agents,
                 items: Items::default(),
-                offers: BTreeMap::new(),
+                offers: Offers::default(),
                 sessions: BTreeMap::new(),
                 contacts,
                 timers: Timers::default(),

@@ -93,9 +93,8 @@ impl Switchboard {
     fn pending_transfer(&self, i: usize) -> Option<NotificationId> {
         self.state
             .offers
-            .iter()
-            .find(|(_, o)| o.purpose == Purpose::Transfer && o.item == i)
-            .map(|(id, _)| *id)
+            .requests_about(i, Purpose::Transfer)
+            .next()
     }
 
     pub(crate) fn rescind_transfer(&mut self, i: usize) {

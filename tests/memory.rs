@@ -59,7 +59,11 @@ static COUNTING: Counting = Counting;
 
 /// Debug builds check every index after every input, which is linear in
 /// the engine's size: they measure a smaller engine.
-const AGENTS: usize = if cfg!(debug_assertions) { 1_000 } else { 10_000 };
+const AGENTS: usize = if cfg!(debug_assertions) {
+    1_000
+} else {
+    10_000
+};
 const ITEMS: usize = 5 * AGENTS;
 
 fn at(ms: usize) -> DateTime<Utc> {
