@@ -422,7 +422,7 @@ impl Switchboard {
         self.reindex(a);
         // Offers in flight are treated as unseen (T3).
         for id in self.state.offers.of_agent(a).to_vec() {
-            if let Some(offer) = self.state.offers.get_mut(&id) {
+            if let Some(offer) = self.state.offers.get_mut(id) {
                 offer.displayed = false;
             }
         }

@@ -113,7 +113,7 @@ impl Switchboard {
 
     /// Ends a pending consult request (T9).
     pub(crate) fn end_consult_offer(&mut self, id: NotificationId, how: NotificationEnd) {
-        let Some(offer) = self.state.offers.remove(&id) else {
+        let Some(offer) = self.state.offers.remove(id) else {
             return;
         };
         self.state.timers.cancel(offer.timer);

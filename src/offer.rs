@@ -57,7 +57,7 @@ pub(crate) struct Offer {
 impl Switchboard {
     /// The pending offer `id`, if it is still live at `now` (T9).
     fn live_offer(&self, id: NotificationId, now: DateTime<Utc>) -> Result<Offer, InputError> {
-        match self.state.offers.get(&id) {
+        match self.state.offers.get(id) {
             Some(offer) if offer.deadline > now => Ok(*offer),
             Some(_) => Err(InputError::NotificationClosed(id)),
             None if id.0 >= 1 && id.0 < self.state.next_notification => {
@@ -239,7 +239,7 @@ impl Switchboard {
     /// Ends a pending Alert: releases the units and slot it held and reports how.
     /// The item's place is left to the caller.
     pub(crate) fn end_alert(&mut self, id: NotificationId, how: NotificationEnd) {
-        let Some(offer) = self.state.offers.remove(&id) else {
+        let Some(offer) = self.state.offers.remove(id) else {
             return;
         };
         self.state.timers.cancel(offer.timer);
@@ -257,7 +257,7 @@ impl Switchboard {
 
     /// Ends a pending Toast; the work stays assigned.
     pub(crate) fn end_toast(&mut self, id: NotificationId, how: NotificationEnd) {
-        let Some(offer) = self.state.offers.remove(&id) else {
+        let Some(offer) = self.state.offers.remove(id) else {
             return;
         };
         self.state.timers.cancel(offer.timer);
@@ -279,7 +279,7 @@ impl Switchboard {
         how: NotificationEnd,
         reason: RerouteReason,
     ) {
-        let Some(&Offer { agent, item, .. }) = self.state.offers.get(&id) else {
+        let Some(&Offer { agent, item, .. }) = self.state.offers.get(id) else {
             return;
         };
         self.end_alert(id, how);
@@ -345,7 +345,7 @@ impl Switchboard {
         now: DateTime<Utc>,
     ) -> Result<(), InputError> {
         self.live_offer(id, now)?;
-        if let Some(offer) = self.state.offers.get_mut(&id) {
+        if let Some(offer) = self.state.offers.get_mut(id) {
             offer.displayed = true;
         }
         Ok(())
@@ -384,7 +384,7 @@ impl Switchboard {
             return Ok(());
         }
         let (a, i) = (offer.agent, offer.item);
-        self.state.offers.remove(&id);
+        self.state.offers.remove(id);
         self.state.timers.cancel(offer.timer);
         self.unhold(a, i);
         self.emit(Output::NotificationEnded {
@@ -481,7 +481,7 @@ impl Switchboard {
 
     /// A notification's deadline passed (T1, T2, T3, T7, T8).
     pub(crate) fn offer_deadline(&mut self, id: NotificationId, at: DateTime<Utc>) {
-        let Some(&offer) = self.state.offers.get(&id) else {
+        let Some(&offer) = self.state.offers.get(id) else {
             return;
         };
         let (a, i) = (offer.agent, offer.item);
@@ -512,7 +512,7 @@ impl Switchboard {
             }
         } else {
             // T3: never seen; assigned anyway, rerouted later unless opened.
-            self.state.offers.remove(&id);
+            self.state.offers.remove(id);
             self.unhold(a, i);
             self.emit(Output::NotificationEnded {
                 notification: id,

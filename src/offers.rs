@@ -28,12 +28,12 @@ pub(crate) struct Offers {
 }
 
 impl Offers {
-    pub(crate) fn get(&self, id: &NotificationId) -> Option<&Offer> {
-        self.by_id.get(id)
+    pub(crate) fn get(&self, id: NotificationId) -> Option<&Offer> {
+        self.by_id.get(&id)
     }
 
-    pub(crate) fn get_mut(&mut self, id: &NotificationId) -> Option<&mut Offer> {
-        self.by_id.get_mut(id)
+    pub(crate) fn get_mut(&mut self, id: NotificationId) -> Option<&mut Offer> {
+        self.by_id.get_mut(&id)
     }
 
     /// Adds offer `id`; ids are issued in increasing order.
@@ -51,15 +51,15 @@ impl Offers {
         self.by_id.insert(id, offer);
     }
 
-    pub(crate) fn remove(&mut self, id: &NotificationId) -> Option<Offer> {
-        let offer = self.by_id.swap_remove(id)?;
+    pub(crate) fn remove(&mut self, id: NotificationId) -> Option<Offer> {
+        let offer = self.by_id.swap_remove(&id)?;
         if let Some(mine) = self.by_agent.get_mut(offer.agent) {
-            if let Ok(k) = mine.binary_search(id) {
+            if let Ok(k) = mine.binary_search(&id) {
                 mine.remove(k);
             }
         }
         if offer.purpose != Purpose::Work {
-            self.requests.remove(id);
+            self.requests.remove(&id);
         }
         Some(offer)
     }

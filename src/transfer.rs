@@ -141,7 +141,7 @@ impl Switchboard {
 
     /// Ends a transfer request; accepted, the consultant becomes the primary agent (L3).
     pub(crate) fn end_transfer_offer(&mut self, id: NotificationId, how: NotificationEnd) {
-        let Some(offer) = self.state.offers.remove(&id) else {
+        let Some(offer) = self.state.offers.remove(id) else {
             return;
         };
         self.state.timers.cancel(offer.timer);
