@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use std::cmp::Reverse;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::AssignmentMethod;
 use crate::switchboard::Switchboard;
@@ -29,14 +29,19 @@ pub(crate) struct RankKey {
 type ByFree = (Reverse<i64>, u64, u32, u32);
 type ByCounter = (u64, u32, u32);
 
-/// The routable members of one queue, in the orders its methods need.
-/// Ranking by free units is always kept (HighestCapacity, and the quick
-/// "nobody has room" check); the other orders only when the queue uses them.
-#[allow(clippy::struct_field_names)] // "by_*" reads as the order each set keeps
+/// The routable members of one queue, in the orders its methods need, and
+/// how many have each number of free units (for the quick "nobody has
+/// room" check, whatever the method). Each order is kept only when the
+/// queue's method uses it: every order kept costs two B-tree updates each
+/// time an agent is offered work or releases it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct QueueIndex {
-    /// Most free units first; ties to the earliest last assignment, then queue order (HighestCapacity).
-    pub(crate) by_free: BTreeSet<ByFree>,
+    /// Routable members by free units.
+    free_counts: BTreeMap<i64, u32>,
+    /// Routable members.
+    members: usize,
+    /// Most free units first; ties to the earliest last assignment, then queue order (HighestCapacity), if used.
+    pub(crate) by_free: Option<BTreeSet<ByFree>>,
     /// Earliest last assignment first, then queue order (AdvancedRoundRobin), if used.
     pub(crate) by_assignment: Option<BTreeSet<ByCounter>>,
     /// Earliest last release first, then queue order (LeastActive), if used.
@@ -47,50 +52,73 @@ impl QueueIndex {
     /// An empty index for a queue with `method` (unset: HighestCapacity or,
     /// for voice, LeastActive).
     pub(crate) fn for_method(method: Option<AssignmentMethod>) -> Self {
-        let (assignment, release) = match method {
-            Some(AssignmentMethod::HighestCapacity) => (false, false),
-            Some(AssignmentMethod::AdvancedRoundRobin) => (true, false),
-            Some(AssignmentMethod::LeastActive) | None => (false, true),
+        let (free, assignment, release) = match method {
+            Some(AssignmentMethod::HighestCapacity) => (true, false, false),
+            Some(AssignmentMethod::AdvancedRoundRobin) => (false, true, false),
+            Some(AssignmentMethod::LeastActive) => (false, false, true),
+            None => (true, false, true),
         };
         Self {
-            by_free: BTreeSet::new(),
+            free_counts: BTreeMap::new(),
+            members: 0,
+            by_free: free.then(BTreeSet::new),
             by_assignment: assignment.then(BTreeSet::new),
             by_release: release.then(BTreeSet::new),
         }
     }
 
+    /// Adds a member's entries; nothing when they are already in.
     fn insert(&mut self, key: RankKey, position: u32, agent: u32) {
-        self.by_free
-            .insert((Reverse(key.free), key.last_assignment, position, agent));
+        let mut added = false;
+        if let Some(set) = &mut self.by_free {
+            added |= set.insert((Reverse(key.free), key.last_assignment, position, agent));
+        }
         if let Some(set) = &mut self.by_assignment {
-            set.insert((key.last_assignment, position, agent));
+            added |= set.insert((key.last_assignment, position, agent));
         }
         if let Some(set) = &mut self.by_release {
-            set.insert((key.last_release, position, agent));
+            added |= set.insert((key.last_release, position, agent));
+        }
+        if added {
+            *self.free_counts.entry(key.free).or_insert(0) += 1;
+            self.members += 1;
         }
     }
 
+    /// Removes a member's entries; nothing when they are not in.
     fn remove(&mut self, key: RankKey, position: u32, agent: u32) {
-        self.by_free
-            .remove(&(Reverse(key.free), key.last_assignment, position, agent));
+        let mut removed = false;
+        if let Some(set) = &mut self.by_free {
+            removed |= set.remove(&(Reverse(key.free), key.last_assignment, position, agent));
+        }
         if let Some(set) = &mut self.by_assignment {
-            set.remove(&(key.last_assignment, position, agent));
+            removed |= set.remove(&(key.last_assignment, position, agent));
         }
         if let Some(set) = &mut self.by_release {
-            set.remove(&(key.last_release, position, agent));
+            removed |= set.remove(&(key.last_release, position, agent));
+        }
+        if !removed {
+            return;
+        }
+        self.members -= 1;
+        if let Some(count) = self.free_counts.get_mut(&key.free) {
+            *count -= 1;
+            if *count == 0 {
+                self.free_counts.remove(&key.free);
+            }
         }
     }
 
     /// Most free units any routable member has.
     pub(crate) fn most_free(&self) -> Option<i64> {
-        self.by_free.first().map(|(Reverse(free), ..)| *free)
+        self.free_counts.last_key_value().map(|(&free, _)| free)
     }
 
     /// Routable members in `method`'s order, best first.
     pub(crate) fn ranked(&self, method: AssignmentMethod) -> Box<dyn Iterator<Item = usize> + '_> {
         match method {
             AssignmentMethod::HighestCapacity => {
-                Box::new(self.by_free.iter().map(|e| e.3 as usize))
+                Box::new(self.by_free.iter().flatten().map(|e| e.3 as usize))
             }
             AssignmentMethod::AdvancedRoundRobin => {
                 Box::new(self.by_assignment.iter().flatten().map(|e| e.2 as usize))
@@ -103,7 +131,7 @@ impl QueueIndex {
 
     /// How many members are routable.
     pub(crate) fn len(&self) -> usize {
-        self.by_free.len()
+        self.members
     }
 }
 
@@ -159,6 +187,13 @@ impl Switchboard {
                 .count();
             let index = &queue.index;
             index.len() == routable
+                && index
+                    .free_counts
+                    .values()
+                    .map(|&n| n as usize)
+                    .sum::<usize>()
+                    == routable
+                && index.by_free.as_ref().is_none_or(|s| s.len() == routable)
                 && index
                     .by_assignment
                     .as_ref()
