@@ -1,0 +1,37 @@
+//! Instruction-count driver for the dispatch cycle: builds the warm engine
+//! of `dispatch/<method>/10000` and runs N cycles (the first argument,
+//! default 20,000; the second picks `round_robin` or `least_active`
+//! instead of `highest_capacity`). Run it under callgrind with N = 1 and
+//! N = 20,001: the difference divided by 20,000 is one cycle's
+//! instructions, free of the machine's noise. See BENCHMARKS.md.
+
+mod cycle;
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use chrono::TimeDelta;
+use switchboard::{AssignmentMethod, QueueId, WorkstreamId};
+
+use cycle::{Line, cycle, start, warm_engine};
+
+fn main() {
+    let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
+    let n: u32 = args.next().and_then(|s| s.parse().ok()).unwrap_or(20_000);
+    let method = match args.next().as_deref() {
+        Some("round_robin") => AssignmentMethod::AdvancedRoundRobin,
+        Some("least_active") => AssignmentMethod::LeastActive,
+        _ => AssignmentMethod::HighestCapacity,
+    };
+    let mut sb = warm_engine(10_000, method);
+    let line: Line = (WorkstreamId::new("chat"), QueueId::new("q"));
+    let started = Instant::now();
+    for k in 1..=n {
+        let now = start() + TimeDelta::milliseconds(i64::from(k));
+        black_box(cycle(&mut sb, now, u64::from(k), &line));
+    }
+    println!(
+        "{n} cycles of {method:?} at 10,000 agents, {:?} each",
+        started.elapsed() / n.max(1)
+    );
+}
