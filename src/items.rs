@@ -118,6 +118,11 @@ impl Items {
         }
     }
 
+    /// Drops every closed item's id, giving its memory back.
+    pub(crate) fn forget_closed(&mut self) {
+        self.closed = FastMap::default();
+    }
+
     /// Whether the saved store is whole: slot [`CLOSED`] is the closed
     /// record, every live id has its own live slot stored under that id, no
     /// id is both live and closed, and the free list names distinct slots no

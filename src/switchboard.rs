@@ -257,6 +257,10 @@ impl Switchboard {
             Input::ConversationEnded { item } => self.end_conversation(&item),
             Input::ConversationClosed { item } => self.close_conversation(&item),
             Input::ContactUpserted(contact) => self.state.contacts.upsert(contact),
+            Input::ForgetClosed => {
+                self.state.items.forget_closed();
+                Ok(())
+            }
         };
         if let Err(refused) = applied {
             self.state.clock = clock;

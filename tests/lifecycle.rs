@@ -1945,3 +1945,52 @@ fn l6_supervisor_close_rescinds_pending_consult_and_transfer_requests() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Forgetting closed work (ours)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn forget_closed_drops_closed_ids_and_leaves_open_work() {
+    let mut h = Harness::new(chat_config(&["ada"]));
+    h.input(0, sign_in("ada"));
+    h.input(1, chat("c1"));
+    h.input(2, chat("c2"));
+    h.input(3, Input::CustomerLeft { item: "c1".into() });
+    let c1 = WorkItemId::new("c1");
+    let closed_again = InputError::InvalidTransition {
+        item: c1.clone(),
+        from: ConversationState::Closed,
+        to: ConversationState::Closed,
+    };
+    let left = || Input::CustomerLeft { item: "c1".into() };
+    assert_eq!(h.try_input(4, left()), Err(closed_again));
+    assert_eq!(
+        h.try_input(4, chat("c1")),
+        Err(InputError::DuplicateId(c1.clone()))
+    );
+
+    assert_eq!(h.input(5, Input::ForgetClosed), vec![]);
+    assert_eq!(
+        h.sb.work_items().cloned().collect::<Vec<_>>(),
+        vec![WorkItemId::new("c2")]
+    );
+    assert_eq!(h.sb.conversation_state(&c1), None);
+    assert_eq!(h.try_input(6, left()), Err(InputError::UnknownWorkItem(c1)));
+    assert_eq!(
+        h.location("c2"),
+        WorkLocation::Offered {
+            agent: "ada".into(),
+            notification: n(2)
+        }
+    );
+    // The id is free again: c1 arrives as new work and is offered anew.
+    h.input(7, chat("c1"));
+    assert_eq!(
+        h.location("c1"),
+        WorkLocation::Offered {
+            agent: "ada".into(),
+            notification: n(3)
+        }
+    );
+}
