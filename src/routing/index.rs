@@ -29,15 +29,15 @@ pub(crate) struct RankKey {
 type ByFree = (Reverse<i64>, u64, u32, u32);
 type ByCounter = (u64, u32, u32);
 
-/// The routable members of one queue, in the orders its methods need, and
-/// how many have each number of free units (for the quick "nobody has
-/// room" check, whatever the method). Each order is kept only when the
-/// queue's method uses it: every order kept costs two B-tree updates each
-/// time an agent is offered work or releases it.
+/// The routable members of one queue, in the orders its methods need. Each
+/// order is kept only when the queue's method uses it: every order kept
+/// costs two B-tree updates each time an agent is offered work or releases
+/// it. Without the order by free units, a small count of members by free
+/// units answers the quick "nobody has room" check.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct QueueIndex {
-    /// Routable members by free units.
-    free_counts: BTreeMap<i64, u32>,
+    /// Routable members by free units, when `by_free` is not kept.
+    free_counts: Option<BTreeMap<i64, u32>>,
     /// Routable members.
     members: usize,
     /// Most free units first; ties to the earliest last assignment, then queue order (HighestCapacity), if used.
@@ -59,7 +59,7 @@ impl QueueIndex {
             None => (true, false, true),
         };
         Self {
-            free_counts: BTreeMap::new(),
+            free_counts: (!free).then(BTreeMap::new),
             members: 0,
             by_free: free.then(BTreeSet::new),
             by_assignment: assignment.then(BTreeSet::new),
@@ -80,7 +80,9 @@ impl QueueIndex {
             added |= set.insert((key.last_release, position, agent));
         }
         if added {
-            *self.free_counts.entry(key.free).or_insert(0) += 1;
+            if let Some(counts) = &mut self.free_counts {
+                *counts.entry(key.free).or_insert(0) += 1;
+            }
             self.members += 1;
         }
     }
@@ -101,17 +103,23 @@ impl QueueIndex {
             return;
         }
         self.members -= 1;
-        if let Some(count) = self.free_counts.get_mut(&key.free) {
-            *count -= 1;
-            if *count == 0 {
-                self.free_counts.remove(&key.free);
+        if let Some(counts) = &mut self.free_counts {
+            if let Some(count) = counts.get_mut(&key.free) {
+                *count -= 1;
+                if *count == 0 {
+                    counts.remove(&key.free);
+                }
             }
         }
     }
 
     /// Most free units any routable member has.
     pub(crate) fn most_free(&self) -> Option<i64> {
-        self.free_counts.last_key_value().map(|(&free, _)| free)
+        match (&self.by_free, &self.free_counts) {
+            (Some(set), _) => set.first().map(|(Reverse(free), ..)| *free),
+            (None, Some(counts)) => counts.last_key_value().map(|(&free, _)| free),
+            (None, None) => None,
+        }
     }
 
     /// Routable members in `method`'s order, best first.
@@ -187,12 +195,9 @@ impl Switchboard {
                 .count();
             let index = &queue.index;
             index.len() == routable
-                && index
-                    .free_counts
-                    .values()
-                    .map(|&n| n as usize)
-                    .sum::<usize>()
-                    == routable
+                && index.free_counts.as_ref().is_none_or(|counts| {
+                    counts.values().map(|&n| n as usize).sum::<usize>() == routable
+                })
                 && index.by_free.as_ref().is_none_or(|s| s.len() == routable)
                 && index
                     .by_assignment
