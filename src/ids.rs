@@ -2,8 +2,10 @@
 //!
 //! IDs the caller owns (agents, work items, queues, workstreams, templates,
 //! presences, contacts) are caller-chosen strings wrapped in newtypes, so an
-//! agent id can never be passed where a queue id is expected. IDs the engine
-//! issues (notifications, sessions) are sequential numbers.
+//! agent id can never be passed where a queue id is expected. Their text is
+//! shared (`Arc<str>`): every output names its agent and item, and a clone is
+//! a reference count, not a copy. IDs the engine issues (notifications,
+//! sessions) are sequential numbers.
 
 use std::borrow::Borrow;
 use std::fmt;
