@@ -3,11 +3,12 @@
 //!
 //! A contact center closes almost every item it sees, so a closed item
 //! should cost little: its record's slot is reused by the next arrival and
-//! only its id stays, in a set of its own, leading to the one shared closed
-//! record in slot [`CLOSED`]. Every handler reads that record exactly as it
-//! read the item's own closed record, so refusals do not change (V1, V2).
-//! Keeping live ids apart from the ever-growing closed ones keeps the map
-//! every input consults small and in cache.
+//! only its id stays, in a map of its own, leading to the one shared closed
+//! record in slot [`CLOSED`] until the host sends `Input::ForgetClosed`.
+//! Every handler reads that record exactly as it read the item's own closed
+//! record, so refusals do not change (V1, V2). Keeping live ids apart from
+//! the ever-growing closed ones keeps the map every input consults small
+//! and in cache.
 
 use std::ops::{Index, IndexMut};
 
