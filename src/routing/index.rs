@@ -25,9 +25,15 @@ pub(crate) struct RankKey {
     pub(crate) last_release: u64,
 }
 
-/// One member's entry: rank values, then position in the queue, then agent index.
-type ByFree = (Reverse<i64>, u64, u32, u32);
+/// One member's entry: rank value, then position in the queue, then agent index.
 type ByCounter = (u64, u32, u32);
+
+/// Members by free units, most first; within each number of free units, by
+/// last assignment (then queue order). Bucketed because most members share
+/// a few values (idle agents all have their whole capacity free): moving an
+/// agent between buckets touches one large set and one small one, where a
+/// single ordered set would be searched in full twice.
+type ByFree = BTreeMap<Reverse<i64>, BTreeSet<ByCounter>>;
 
 /// The routable members of one queue, in the orders its methods need. Each
 /// order is kept only when the queue's method uses it: every order kept
@@ -41,7 +47,7 @@ pub(crate) struct QueueIndex {
     /// Routable members.
     members: usize,
     /// Most free units first; ties to the earliest last assignment, then queue order (HighestCapacity), if used.
-    pub(crate) by_free: Option<BTreeSet<ByFree>>,
+    pub(crate) by_free: Option<ByFree>,
     /// Earliest last assignment first, then queue order (AdvancedRoundRobin), if used.
     pub(crate) by_assignment: Option<BTreeSet<ByCounter>>,
     /// Earliest last release first, then queue order (LeastActive), if used.
@@ -61,7 +67,7 @@ impl QueueIndex {
         Self {
             free_counts: (!free).then(BTreeMap::new),
             members: 0,
-            by_free: free.then(BTreeSet::new),
+            by_free: free.then(BTreeMap::new),
             by_assignment: assignment.then(BTreeSet::new),
             by_release: release.then(BTreeSet::new),
         }
@@ -70,8 +76,9 @@ impl QueueIndex {
     /// Adds a member's entries; nothing when they are already in.
     fn insert(&mut self, key: RankKey, position: u32, agent: u32) {
         let mut added = false;
-        if let Some(set) = &mut self.by_free {
-            added |= set.insert((Reverse(key.free), key.last_assignment, position, agent));
+        if let Some(buckets) = &mut self.by_free {
+            let bucket = buckets.entry(Reverse(key.free)).or_default();
+            added |= bucket.insert((key.last_assignment, position, agent));
         }
         if let Some(set) = &mut self.by_assignment {
             added |= set.insert((key.last_assignment, position, agent));
@@ -90,8 +97,13 @@ impl QueueIndex {
     /// Removes a member's entries; nothing when they are not in.
     fn remove(&mut self, key: RankKey, position: u32, agent: u32) {
         let mut removed = false;
-        if let Some(set) = &mut self.by_free {
-            removed |= set.remove(&(Reverse(key.free), key.last_assignment, position, agent));
+        if let Some(buckets) = &mut self.by_free {
+            if let Some(bucket) = buckets.get_mut(&Reverse(key.free)) {
+                removed |= bucket.remove(&(key.last_assignment, position, agent));
+                if bucket.is_empty() {
+                    buckets.remove(&Reverse(key.free));
+                }
+            }
         }
         if let Some(set) = &mut self.by_assignment {
             removed |= set.remove(&(key.last_assignment, position, agent));
@@ -116,7 +128,7 @@ impl QueueIndex {
     /// Most free units any routable member has.
     pub(crate) fn most_free(&self) -> Option<i64> {
         match (&self.by_free, &self.free_counts) {
-            (Some(set), _) => set.first().map(|(Reverse(free), ..)| *free),
+            (Some(buckets), _) => buckets.first_key_value().map(|(Reverse(free), _)| *free),
             (None, Some(counts)) => counts.last_key_value().map(|(&free, _)| free),
             (None, None) => None,
         }
@@ -125,9 +137,13 @@ impl QueueIndex {
     /// Routable members in `method`'s order, best first.
     pub(crate) fn ranked(&self, method: AssignmentMethod) -> Box<dyn Iterator<Item = usize> + '_> {
         match method {
-            AssignmentMethod::HighestCapacity => {
-                Box::new(self.by_free.iter().flatten().map(|e| e.3 as usize))
-            }
+            AssignmentMethod::HighestCapacity => Box::new(
+                self.by_free
+                    .iter()
+                    .flat_map(BTreeMap::values)
+                    .flatten()
+                    .map(|e| e.2 as usize),
+            ),
             AssignmentMethod::AdvancedRoundRobin => {
                 Box::new(self.by_assignment.iter().flatten().map(|e| e.2 as usize))
             }
@@ -198,7 +214,10 @@ impl Switchboard {
                 && index.free_counts.as_ref().is_none_or(|counts| {
                     counts.values().map(|&n| n as usize).sum::<usize>() == routable
                 })
-                && index.by_free.as_ref().is_none_or(|s| s.len() == routable)
+                && index.by_free.as_ref().is_none_or(|buckets| {
+                    buckets.values().all(|b| !b.is_empty())
+                        && buckets.values().map(BTreeSet::len).sum::<usize>() == routable
+                })
                 && index
                     .by_assignment
                     .as_ref()
