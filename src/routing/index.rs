@@ -28,46 +28,76 @@ pub(crate) struct RankKey {
 /// One member's entry: rank value, then position in the queue, then agent index.
 type ByCounter = (u64, u32, u32);
 
-/// Members by free units, most first; within each number of free units, by
-/// last assignment (then queue order). Bucketed because most members share
-/// a few values (idle agents all have their whole capacity free): moving an
-/// agent between buckets touches one large set and one small one, where a
-/// single ordered set would be searched in full twice.
-type ByFree = BTreeMap<Reverse<i64>, BTreeSet<ByCounter>>;
+/// Routable members by free units: how the quick "nobody has room" check is
+/// answered, and, for highest-capacity queues, their ranking.
+#[derive(Debug, Clone, PartialEq)]
+enum ByFree {
+    /// Most free units first; within each number of free units, by last
+    /// assignment (then queue order). Bucketed because most members share a
+    /// few values (idle agents all have their whole capacity free): moving
+    /// an agent between buckets touches one large set and one small one,
+    /// where a single ordered set would be searched in full twice.
+    Ranked(BTreeMap<Reverse<i64>, BTreeSet<ByCounter>>),
+    /// How many members have each number of free units, where the queue
+    /// ranks by something else.
+    Counted(BTreeMap<i64, u32>),
+}
+
+impl Default for ByFree {
+    fn default() -> Self {
+        ByFree::Counted(BTreeMap::new())
+    }
+}
+
+impl ByFree {
+    fn most_free(&self) -> Option<i64> {
+        match self {
+            ByFree::Ranked(buckets) => buckets.first_key_value().map(|(Reverse(free), _)| *free),
+            ByFree::Counted(counts) => counts.last_key_value().map(|(&free, _)| free),
+        }
+    }
+
+    /// How many members it holds.
+    fn len(&self) -> usize {
+        match self {
+            ByFree::Ranked(buckets) => buckets.values().map(BTreeSet::len).sum(),
+            ByFree::Counted(counts) => counts.values().map(|&n| n as usize).sum(),
+        }
+    }
+}
 
 /// The routable members of one queue, in the orders its methods need. Each
 /// order is kept only when the queue's method uses it: every order kept
 /// costs two B-tree updates each time an agent is offered work or releases
-/// it. Without the order by free units, a small count of members by free
-/// units answers the quick "nobody has room" check.
+/// it.
+#[allow(clippy::struct_field_names)] // "by_*" reads as the order each set keeps
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct QueueIndex {
-    /// Routable members by free units, when `by_free` is not kept.
-    free_counts: Option<BTreeMap<i64, u32>>,
-    /// Routable members.
-    members: usize,
-    /// Most free units first; ties to the earliest last assignment, then queue order (HighestCapacity), if used.
-    pub(crate) by_free: Option<ByFree>,
+    /// By free units: ranked for HighestCapacity (and queues without a
+    /// method), counted otherwise.
+    by_free: ByFree,
     /// Earliest last assignment first, then queue order (AdvancedRoundRobin), if used.
-    pub(crate) by_assignment: Option<BTreeSet<ByCounter>>,
+    by_assignment: Option<BTreeSet<ByCounter>>,
     /// Earliest last release first, then queue order (LeastActive), if used.
-    pub(crate) by_release: Option<BTreeSet<ByCounter>>,
+    by_release: Option<BTreeSet<ByCounter>>,
 }
 
 impl QueueIndex {
     /// An empty index for a queue with `method` (unset: HighestCapacity or,
     /// for voice, LeastActive).
     pub(crate) fn for_method(method: Option<AssignmentMethod>) -> Self {
-        let (free, assignment, release) = match method {
+        let (ranked, assignment, release) = match method {
             Some(AssignmentMethod::HighestCapacity) => (true, false, false),
             Some(AssignmentMethod::AdvancedRoundRobin) => (false, true, false),
             Some(AssignmentMethod::LeastActive) => (false, false, true),
             None => (true, false, true),
         };
         Self {
-            free_counts: (!free).then(BTreeMap::new),
-            members: 0,
-            by_free: free.then(BTreeMap::new),
+            by_free: if ranked {
+                ByFree::Ranked(BTreeMap::new())
+            } else {
+                ByFree::Counted(BTreeMap::new())
+            },
             by_assignment: assignment.then(BTreeSet::new),
             by_release: release.then(BTreeSet::new),
         }
@@ -76,7 +106,7 @@ impl QueueIndex {
     /// Adds a member's entries; nothing when they are already in.
     fn insert(&mut self, key: RankKey, position: u32, agent: u32) {
         let mut added = false;
-        if let Some(buckets) = &mut self.by_free {
+        if let ByFree::Ranked(buckets) = &mut self.by_free {
             let bucket = buckets.entry(Reverse(key.free)).or_default();
             added |= bucket.insert((key.last_assignment, position, agent));
         }
@@ -86,18 +116,15 @@ impl QueueIndex {
         if let Some(set) = &mut self.by_release {
             added |= set.insert((key.last_release, position, agent));
         }
-        if added {
-            if let Some(counts) = &mut self.free_counts {
-                *counts.entry(key.free).or_insert(0) += 1;
-            }
-            self.members += 1;
+        if let (true, ByFree::Counted(counts)) = (added, &mut self.by_free) {
+            *counts.entry(key.free).or_insert(0) += 1;
         }
     }
 
     /// Removes a member's entries; nothing when they are not in.
     fn remove(&mut self, key: RankKey, position: u32, agent: u32) {
         let mut removed = false;
-        if let Some(buckets) = &mut self.by_free {
+        if let ByFree::Ranked(buckets) = &mut self.by_free {
             if let Some(bucket) = buckets.get_mut(&Reverse(key.free)) {
                 removed |= bucket.remove(&(key.last_assignment, position, agent));
                 if bucket.is_empty() {
@@ -111,11 +138,7 @@ impl QueueIndex {
         if let Some(set) = &mut self.by_release {
             removed |= set.remove(&(key.last_release, position, agent));
         }
-        if !removed {
-            return;
-        }
-        self.members -= 1;
-        if let Some(counts) = &mut self.free_counts {
+        if let (true, ByFree::Counted(counts)) = (removed, &mut self.by_free) {
             if let Some(count) = counts.get_mut(&key.free) {
                 *count -= 1;
                 if *count == 0 {
@@ -127,23 +150,18 @@ impl QueueIndex {
 
     /// Most free units any routable member has.
     pub(crate) fn most_free(&self) -> Option<i64> {
-        match (&self.by_free, &self.free_counts) {
-            (Some(buckets), _) => buckets.first_key_value().map(|(Reverse(free), _)| *free),
-            (None, Some(counts)) => counts.last_key_value().map(|(&free, _)| free),
-            (None, None) => None,
-        }
+        self.by_free.most_free()
     }
 
     /// Routable members in `method`'s order, best first.
     pub(crate) fn ranked(&self, method: AssignmentMethod) -> Box<dyn Iterator<Item = usize> + '_> {
         match method {
-            AssignmentMethod::HighestCapacity => Box::new(
-                self.by_free
-                    .iter()
-                    .flat_map(BTreeMap::values)
-                    .flatten()
-                    .map(|e| e.2 as usize),
-            ),
+            AssignmentMethod::HighestCapacity => match &self.by_free {
+                ByFree::Ranked(buckets) => {
+                    Box::new(buckets.values().flatten().map(|e| e.2 as usize))
+                }
+                ByFree::Counted(_) => Box::new(std::iter::empty()),
+            },
             AssignmentMethod::AdvancedRoundRobin => {
                 Box::new(self.by_assignment.iter().flatten().map(|e| e.2 as usize))
             }
@@ -151,11 +169,6 @@ impl QueueIndex {
                 Box::new(self.by_release.iter().flatten().map(|e| e.2 as usize))
             }
         }
-    }
-
-    /// How many members are routable.
-    pub(crate) fn len(&self) -> usize {
-        self.members
     }
 }
 
@@ -210,14 +223,7 @@ impl Switchboard {
                 .filter(|&&(a, _)| self.state.agents[a].ranked_as.is_some())
                 .count();
             let index = &queue.index;
-            index.len() == routable
-                && index.free_counts.as_ref().is_none_or(|counts| {
-                    counts.values().map(|&n| n as usize).sum::<usize>() == routable
-                })
-                && index.by_free.as_ref().is_none_or(|buckets| {
-                    buckets.values().all(|b| !b.is_empty())
-                        && buckets.values().map(BTreeSet::len).sum::<usize>() == routable
-                })
+            index.by_free.len() == routable
                 && index
                     .by_assignment
                     .as_ref()
