@@ -108,12 +108,15 @@ impl Items {
     /// slot is free for the next arrival. Nothing may refer to slot `i` any
     /// more; the record itself stays readable until the slot is reused.
     pub(crate) fn retire(&mut self, i: usize) {
-        let id = &self.slots[i].spec.id;
-        if i == CLOSED || self.live.get(id) != Some(&i) {
+        let record = &self.slots[i];
+        let Some((index, _, &slot)) = self.live.get_full(&record.spec.id) else {
+            return;
+        };
+        if i == CLOSED || slot != i {
             return;
         }
-        let arrival = self.slots[i].arrival;
-        if let Some((id, _)) = self.live.swap_remove_entry(id) {
+        let arrival = record.arrival;
+        if let Some((id, _)) = self.live.swap_remove_index(index) {
             self.closed.insert(id, arrival);
             self.free.push(i);
         }
