@@ -111,6 +111,13 @@ string_id!(
     /// A queue that work waits in.
     QueueId
 );
+
+impl QueueId {
+    /// The shared text itself: the `{queueId}` slug renders as this (N3).
+    pub(crate) fn shared(&self) -> &Arc<str> {
+        &self.0
+    }
+}
 string_id!(
     /// A workstream: the channel and distribution rules a work item follows.
     WorkstreamId

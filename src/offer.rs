@@ -17,7 +17,7 @@ use crate::output::{
 };
 use crate::presence::{self, BaseStatus, PresenceReason};
 use crate::switchboard::Switchboard;
-use crate::template::{DesktopMode, NotificationKind, Rendered, Scenario, Template, render};
+use crate::template::{DesktopMode, NotificationKind, Scenario, Template};
 use crate::timer::{Timer, TimerKey};
 use crate::work::{Place, Slugs};
 
@@ -81,23 +81,29 @@ impl Switchboard {
         }
     }
 
-    /// Renders a template's title and fields for item `i` (N3).
-    fn render(&self, i: usize, template: &Template) -> (String, Vec<RenderedField>, Vec<String>) {
+    /// Renders template `t`'s title and fields for item `i` (N3).
+    fn render(&self, i: usize, t: usize) -> (Arc<str>, Vec<RenderedField>, Vec<Arc<str>>) {
         let slugs = Slugs {
             board: self,
             item: &self.state.items[i],
         };
-        let mut rendered = Rendered::default();
-        let title = render(&template.title, &slugs, &mut rendered);
+        let mut unresolved = Vec::new();
+        let (Some((_, template)), Some(texts)) =
+            (self.cfg.templates.get_index(t), self.cfg.texts.get(t))
+        else {
+            return (Arc::default(), Vec::new(), unresolved);
+        };
+        let title = texts.title.render(&slugs, &mut unresolved);
         let fields = template
             .fields
             .iter()
-            .map(|f| RenderedField {
+            .zip(&texts.values)
+            .map(|(f, value)| RenderedField {
                 header: f.header.clone(),
-                value: render(&f.value, &slugs, &mut rendered),
+                value: value.render(&slugs, &mut unresolved),
             })
             .collect();
-        (title, fields, rendered.unresolved)
+        (title, fields, unresolved)
     }
 
     /// The desktop copy of a notification for agent `a`, if it gets one (N6).
@@ -127,14 +133,15 @@ impl Switchboard {
         now: DateTime<Utc>,
     ) -> Option<(NotificationId, NotificationKind, bool)> {
         let ws = &self.cfg.workstreams[self.state.items[i].workstream];
-        let (template_id, template) = self.cfg.templates.get_index(ws.template(scenario))?;
+        let t = ws.template(scenario);
+        let (template_id, template) = self.cfg.templates.get_index(t)?;
         let toast = toast || template.auto_assign;
         let kind = if toast {
             NotificationKind::Toast
         } else {
             NotificationKind::Alert
         };
-        let (title, fields, unresolved) = self.render(i, template);
+        let (title, fields, unresolved) = self.render(i, t);
         let id = NotificationId(self.state.next_notification);
         let due = Self::after(now, template.timeout_secs);
         let deadline = due.unwrap_or(DateTime::<Utc>::MAX_UTC);

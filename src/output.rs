@@ -196,12 +196,12 @@ pub struct Notification {
     pub scenario: Scenario,
     /// The template used.
     pub template: TemplateId,
-    /// Rendered title.
-    pub title: String,
+    /// Rendered title; shared with the template when it holds no slug.
+    pub title: Arc<str>,
     /// Rendered fields.
     pub fields: Vec<RenderedField>,
-    /// Slugs that did not resolve and rendered as empty text (N3).
-    pub unresolved: Vec<String>,
+    /// Slugs that did not resolve and rendered as empty text (N3), by name.
+    pub unresolved: Vec<Arc<str>>,
     /// Label of the accept button; "Open" on every Toast.
     pub accept_label: Arc<str>,
     /// Label of the reject button, when there is one.
@@ -228,8 +228,9 @@ pub struct DesktopNotification {
 pub struct RenderedField {
     /// Header.
     pub header: Arc<str>,
-    /// Value with slugs replaced.
-    pub value: String,
+    /// Value with slugs replaced; shared, not copied, when it holds no
+    /// slug or is one slug whose value is shared (such as the queue id).
+    pub value: Arc<str>,
 }
 
 /// How a notification ended (T9).

@@ -17,7 +17,7 @@ use crate::input::WorkItem;
 use crate::output::{Output, RerouteReason};
 use crate::routing::QueueIndex;
 use crate::switchboard::Switchboard;
-use crate::template::SlugSource;
+use crate::template::{SlugKey, SlugSource, SlugValue};
 use crate::timer::TimerKey;
 
 /// Where a work item is: always exactly one of these (V2).
@@ -203,38 +203,37 @@ pub(crate) struct Slugs<'a> {
 }
 
 impl SlugSource for Slugs<'_> {
-    fn slug(&self, key: &str) -> Option<&str> {
+    fn slug(&self, key: SlugKey, name: &str) -> Option<SlugValue<'_>> {
         let item = self.item;
         let contact = item.contact.and_then(|c| self.board.state.contacts.get(c));
-        let value = match key {
-            "customerName" => match (&item.spec.customer, contact) {
+        let customer = item.spec.customer.as_ref();
+        let text = match key {
+            SlugKey::QueueId => {
+                return self
+                    .board
+                    .cfg
+                    .queues
+                    .get_index(item.queue)
+                    .map(|(id, _)| id.shared())
+                    .filter(|id| !id.is_empty())
+                    .map(SlugValue::Shared);
+            }
+            SlugKey::CustomerName => match (customer, contact) {
                 (Some(customer), _) => Some(customer.name.as_str()),
                 (None, Some(contact)) => Some(contact.name.as_str()),
                 (None, None) => None,
             },
-            "customerEntityName" => item
-                .spec
-                .customer
-                .as_ref()
+            SlugKey::CustomerEntityName => customer
                 .map(|c| c.entity_name.as_str())
                 .or(contact.map(|_| "contact")),
-            "customerRecordId" => item
-                .spec
-                .customer
-                .as_ref()
+            SlugKey::CustomerRecordId => customer
                 .map(|c| c.record_id.as_str())
                 .or(contact.map(|c| c.id.as_str())),
-            "caseId" => item.spec.case.as_ref().map(|c| c.id.as_str()),
-            "caseTitle" => item.spec.case.as_ref().map(|c| c.title.as_str()),
-            "queueId" => self
-                .board
-                .cfg
-                .queues
-                .get_index(item.queue)
-                .map(|(id, _)| id.as_str()),
-            other => item.spec.context.get(other).map(String::as_str),
+            SlugKey::CaseId => item.spec.case.as_ref().map(|c| c.id.as_str()),
+            SlugKey::CaseTitle => item.spec.case.as_ref().map(|c| c.title.as_str()),
+            SlugKey::Context => item.spec.context.get(name).map(String::as_str),
         };
-        value.filter(|v| !v.is_empty())
+        text.filter(|v| !v.is_empty()).map(SlugValue::Text)
     }
 }
 

@@ -91,7 +91,7 @@ fn channel_alert(
 ) -> Output {
     Output::Notify(Box::new(Notification {
         agent: agent.into(),
-        title: format!("Incoming {what}"),
+        title: format!("Incoming {what}").into(),
         fields: fields(&[("Language", ""), ("Queue", "q")]),
         unresolved: vec!["visitorLanguage".into()],
         ..template_alert(

@@ -121,7 +121,7 @@ fn k1_every_conversation_channel_carries_work_to_an_agent() {
         h.input(0, sign_in("ada"));
         let out = h.input(1, Input::WorkArrived(WorkItem::new("w1", "ws", "q")));
         let n = Notification {
-            title: title.to_owned(),
+            title: title.to_owned().into(),
             fields: fields(&[("Language", ""), ("Queue", "q")]),
             unresolved: vec!["visitorLanguage".into()],
             ..template_alert(

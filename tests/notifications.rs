@@ -4,6 +4,8 @@
 
 #![allow(clippy::too_many_lines)]
 
+use std::sync::Arc;
+
 mod common;
 use common::*;
 
@@ -75,8 +77,8 @@ fn customer(name: &str) -> Customer {
     }
 }
 
-fn strings(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| (*s).to_owned()).collect()
+fn strings(list: &[&str]) -> Vec<Arc<str>> {
+    list.iter().map(|s| Arc::from(*s)).collect()
 }
 
 /// The single notification among `outputs`.

@@ -1437,7 +1437,7 @@ fn t8_record_assignment_is_a_toast_even_with_a_non_auto_assign_template() {
         panic!("{out:?}")
     };
     assert_eq!(
-        (n.kind, n.scenario, n.title.as_str(), &n.reject_label),
+        (n.kind, n.scenario, &*n.title, &n.reject_label),
         (
             NotificationKind::Toast,
             Scenario::RecordAssigned,

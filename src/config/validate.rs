@@ -10,7 +10,7 @@ use super::{
 use crate::error::{ConfigError, IdKind};
 use crate::ids::{AgentId, PresenceId, ProfileId, QueueId, TemplateId, WorkstreamId};
 use crate::presence::{self, BaseStatus, Presence};
-use crate::template::{self, MAX_FIELDS, MAX_TIMEOUT_SECS, Scenario, Template};
+use crate::template::{self, MAX_FIELDS, MAX_TIMEOUT_SECS, Scenario, Template, Text};
 
 /// Largest work-item limit of a profile (C2).
 const MAX_PROFILE_LIMIT: u32 = 1000;
@@ -100,6 +100,29 @@ pub(crate) struct Compiled {
     pub(crate) agents: CompiledAgents,
     /// The one action of every Toast, shared by all of them (N1).
     pub(crate) open_label: Arc<str>,
+    /// Each template's title and field values, parsed (by template index).
+    pub(crate) texts: Vec<TemplateTexts>,
+}
+
+/// A template's texts, parsed once so that rendering does not scan them (N3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TemplateTexts {
+    pub(crate) title: Text,
+    /// One per field, in order.
+    pub(crate) values: Box<[Text]>,
+}
+
+impl TemplateTexts {
+    fn parse(template: &Template) -> Self {
+        Self {
+            title: Text::parse(&template.title),
+            values: template
+                .fields
+                .iter()
+                .map(|f| Text::parse(&f.value))
+                .collect(),
+        }
+    }
 }
 
 impl Compiled {
@@ -450,12 +473,13 @@ pub(crate) fn compile(config: &Config) -> Result<Compiled, ConfigError> {
     Ok(Compiled {
         org: config.org.clone(),
         presences,
-        templates,
         profiles,
         workstreams,
         queues,
         agents,
         open_label: Arc::from("Open"),
+        texts: templates.values().map(TemplateTexts::parse).collect(),
+        templates,
     })
 }
 

@@ -5,7 +5,7 @@ mod render;
 
 pub(crate) use catalogue::builtin_name;
 pub use catalogue::builtin_templates;
-pub(crate) use render::{Rendered, SlugSource, check_braces, render};
+pub(crate) use render::{SlugKey, SlugSource, SlugValue, Text, check_braces};
 
 use std::sync::Arc;
 

@@ -39,7 +39,7 @@ pub fn template_alert(id: u64, item: &str, template: &str, deadline: i64) -> Not
         kind: NotificationKind::Alert,
         scenario: Scenario::IncomingUnauthenticated,
         template: template.into(),
-        title: String::new(),
+        title: String::new().into(),
         fields: Vec::new(),
         unresolved: Vec::new(),
         accept_label: "Accept".into(),
