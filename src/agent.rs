@@ -407,10 +407,11 @@ impl Switchboard {
     ) -> Result<(), InputError> {
         let a = self.connected_agent(agent)?;
         let grace_ends = Self::after(now, self.cfg.org.reconnect_grace_secs);
-        let grace = self
-            .state
-            .timers
-            .schedule_at(grace_ends, Timer::ReconnectGrace(a));
+        let grace = self.state.timers.schedule_after(
+            self.cfg.org.reconnect_grace_secs,
+            grace_ends,
+            Timer::ReconnectGrace(a),
+        );
         let state = &mut self.state.agents[a];
         state.connected = false;
         state.disconnected = Some(Disconnect {

@@ -226,9 +226,12 @@ impl Switchboard {
                 self.follow_capacity(a);
             }
             WrapUpBlocking::Custom { minutes } => {
-                let at = Self::after(self.state.clock, u32::from(minutes) * 60);
+                let secs = u32::from(minutes) * 60;
+                let at = Self::after(self.state.clock, secs);
                 self.state.items[i].wrap_release =
-                    self.state.timers.schedule_at(at, Timer::WrapUpRelease(i));
+                    self.state
+                        .timers
+                        .schedule_after(secs, at, Timer::WrapUpRelease(i));
             }
         }
     }

@@ -179,7 +179,7 @@ impl ItemState {
     /// The record closed items share.
     fn closed_record() -> Self {
         Self {
-            spec: Box::new(WorkItem::new("", "", "")),
+            spec: WorkItem::new("", "", ""),
             workstream: 0,
             queue: 0,
             arrival: 0,

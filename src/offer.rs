@@ -174,7 +174,11 @@ impl Switchboard {
             item: i,
             kind,
             deadline,
-            timer: self.state.timers.schedule_at(due, Timer::OfferDeadline(id)),
+            timer: self.state.timers.schedule_after(
+                template.timeout_secs,
+                due,
+                Timer::OfferDeadline(id),
+            ),
             displayed: !self.cfg.org.display_acknowledgement,
             on_desktop: notification.desktop.is_some(),
             rejectable: notification.reject_label.is_some(),
@@ -529,10 +533,11 @@ impl Switchboard {
             });
             agent_assign(self, i, a, None);
             let reroute_at = Self::after(at, self.cfg.org.unseen_reroute_delay_secs);
-            let key = self
-                .state
-                .timers
-                .schedule_at(reroute_at, Timer::UnseenReroute(i));
+            let key = self.state.timers.schedule_after(
+                self.cfg.org.unseen_reroute_delay_secs,
+                reroute_at,
+                Timer::UnseenReroute(i),
+            );
             if let Place::Assigned { unseen, .. } = &mut self.state.items[i].place {
                 *unseen = key;
             }

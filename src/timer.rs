@@ -1,11 +1,18 @@
 //! Deadlines: schedule, cancel, pop the earliest due, peek the next.
 //!
-//! An ordered map keyed by `(deadline, sequence)`: insert and cancel are
-//! O(log n), ties fire in creation order (D3).
+//! Almost every deadline is a fixed delay after the moment it is set (an
+//! offer's time-out, a state's auto-close, a reconnect grace), and the
+//! clock never goes backwards, so deadlines of one delay are set in
+//! deadline order. Each delay gets a lane: a queue appended at the back,
+//! popped at the front, where a cancel is a binary search and a tombstone
+//! (or a pop, at either end). Deadlines of no fixed delay (local midnight),
+//! and any that would land out of order (after a restore), go to an ordered
+//! map. The earliest deadline is the least of the lane fronts and the map's
+//! first: ties fire in creation order (D3), whichever lane they sit in.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use chrono::{DateTime, Utc};
 
@@ -28,95 +35,415 @@ pub(crate) enum Timer {
     EndOfDay,
 }
 
-/// Handle to a scheduled deadline, used to cancel it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+/// Handle to a scheduled deadline, used to cancel it. Equal and ordered by
+/// deadline and creation only: where it is kept is a hint.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub(crate) struct TimerKey {
     pub(crate) at: DateTime<Utc>,
     seq: u64,
+    /// The lane it was put in; [`ORDERED`] (also after a restore) for the map.
+    #[serde(skip, default = "ordered")]
+    lane: u32,
+}
+
+/// The lane number of the ordered map.
+const ORDERED: u32 = u32::MAX;
+
+fn ordered() -> u32 {
+    ORDERED
+}
+
+impl TimerKey {
+    fn order(&self) -> (DateTime<Utc>, u64) {
+        (self.at, self.seq)
+    }
+}
+
+impl PartialEq for TimerKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.order() == other.order()
+    }
+}
+
+impl Eq for TimerKey {}
+
+impl PartialOrd for TimerKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for TimerKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.order().cmp(&other.order())
+    }
+}
+
+/// Deadlines of one delay, in deadline order. Front and back are always
+/// live; cancelled entries in between are tombstones until they reach an
+/// end, or until they outnumber the live ones and the lane is compacted.
+#[derive(Debug, Clone, Default)]
+struct Lane {
+    delay_secs: u32,
+    entries: VecDeque<(DateTime<Utc>, u64, Option<Timer>)>,
+    /// Tombstones among `entries`.
+    dead: usize,
+}
+
+impl Lane {
+    fn front(&self) -> Option<(DateTime<Utc>, u64)> {
+        self.entries.front().map(|&(at, seq, _)| (at, seq))
+    }
+
+    fn live(&self) -> usize {
+        self.entries.len() - self.dead
+    }
+
+    /// Drops tombstones from both ends, so that both ends are live, and
+    /// gives back room a busier moment left (a quarter used: halved room).
+    fn trim(&mut self) {
+        while let Some((_, _, None)) = self.entries.front() {
+            self.entries.pop_front();
+            self.dead -= 1;
+        }
+        while let Some((_, _, None)) = self.entries.back() {
+            self.entries.pop_back();
+            self.dead -= 1;
+        }
+        let room = self.entries.capacity();
+        if room > 64 && self.entries.len() < room / 4 {
+            self.entries.shrink_to(room / 2);
+        }
+    }
+
+    /// Cancels the entry `key`; `false` when it is not here.
+    fn cancel(&mut self, key: TimerKey) -> bool {
+        let Ok(k) = self
+            .entries
+            .binary_search_by(|&(at, seq, _)| (at, seq).cmp(&key.order()))
+        else {
+            return false;
+        };
+        if self.entries[k].2.take().is_none() {
+            return false;
+        }
+        self.dead += 1;
+        self.trim();
+        if self.dead > self.live() {
+            self.entries.retain(|entry| entry.2.is_some());
+            self.dead = 0;
+        }
+        true
+    }
 }
 
 /// Every pending deadline.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Timers {
-    /// Saved as a list of `(key, timer)` pairs: JSON maps need string keys.
-    #[serde(with = "as_pairs")]
-    pending: BTreeMap<TimerKey, Timer>,
+    /// One lane per delay, in the order the delays were first used.
+    lanes: Vec<Lane>,
+    /// Deadlines of no fixed delay, and any that would land out of order.
+    ordered: BTreeMap<TimerKey, Timer>,
     next_seq: u64,
 }
 
 impl Timers {
-    /// Schedules `timer` at `at`.
-    pub(crate) fn schedule(&mut self, at: DateTime<Utc>, timer: Timer) -> TimerKey {
-        let key = TimerKey {
-            at,
-            seq: self.next_seq,
-        };
-        self.next_seq += 1;
-        self.pending.insert(key, timer);
-        key
-    }
-
-    /// Cancels a deadline; cancelling one that already fired does nothing.
-    pub(crate) fn cancel(&mut self, key: impl Into<Option<TimerKey>>) {
-        if let Some(key) = key.into() {
-            self.pending.remove(&key);
-        }
-    }
-
-    /// Schedules `timer` at `at`, unless `at` lies past the end of chrono's
-    /// range: such a deadline never comes.
+    /// Schedules `timer` at `at`, a deadline of no fixed delay; `None`
+    /// (past the end of chrono's range) never comes and is not set.
     pub(crate) fn schedule_at(
         &mut self,
         at: Option<DateTime<Utc>>,
         timer: Timer,
     ) -> Option<TimerKey> {
-        at.map(|at| self.schedule(at, timer))
+        let key = self.next_key(at?, ORDERED);
+        self.ordered.insert(key, timer);
+        Some(key)
+    }
+
+    /// Schedules `timer` at `at`, which is `delay_secs` after the time it
+    /// is set from (the clock, or the deadline being fired); `None` never
+    /// comes and is not set.
+    pub(crate) fn schedule_after(
+        &mut self,
+        delay_secs: u32,
+        at: Option<DateTime<Utc>>,
+        timer: Timer,
+    ) -> Option<TimerKey> {
+        let at = at?;
+        let lane = self
+            .lanes
+            .iter()
+            .position(|l| l.delay_secs == delay_secs)
+            .unwrap_or_else(|| {
+                self.lanes.push(Lane {
+                    delay_secs,
+                    ..Lane::default()
+                });
+                self.lanes.len() - 1
+            });
+        let in_order = self.lanes[lane]
+            .entries
+            .back()
+            .is_none_or(|&(last, _, _)| last <= at);
+        if !in_order {
+            return self.schedule_at(Some(at), timer);
+        }
+        let key = self.next_key(at, u32::try_from(lane).unwrap_or(ORDERED));
+        self.lanes[lane]
+            .entries
+            .push_back((key.at, key.seq, Some(timer)));
+        Some(key)
+    }
+
+    fn next_key(&mut self, at: DateTime<Utc>, lane: u32) -> TimerKey {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        TimerKey { at, seq, lane }
+    }
+
+    /// Cancels a deadline; cancelling one that already fired does nothing.
+    pub(crate) fn cancel(&mut self, key: impl Into<Option<TimerKey>>) {
+        let Some(key) = key.into() else {
+            return;
+        };
+        let in_lane = self
+            .lanes
+            .get_mut(key.lane as usize)
+            .is_some_and(|lane| lane.cancel(key));
+        if !in_lane {
+            self.ordered.remove(&key);
+        }
+    }
+
+    /// The lane holding the earliest deadline, or `None` for the map.
+    fn earliest(&self) -> Option<(DateTime<Utc>, Option<usize>)> {
+        let mut best = self
+            .ordered
+            .first_key_value()
+            .map(|(key, _)| (key.order(), None));
+        for (l, lane) in self.lanes.iter().enumerate() {
+            if let Some(front) = lane.front() {
+                if best.is_none_or(|(order, _)| front < order) {
+                    best = Some((front, Some(l)));
+                }
+            }
+        }
+        best.map(|((at, _), lane)| (at, lane))
     }
 
     /// Removes and returns the earliest deadline due at or before `now`.
     pub(crate) fn pop_due(&mut self, now: DateTime<Utc>) -> Option<(DateTime<Utc>, Timer)> {
-        let entry = self.pending.first_entry()?;
-        if entry.key().at > now {
+        let (at, lane) = self.earliest()?;
+        if at > now {
             return None;
         }
-        let (key, timer) = entry.remove_entry();
-        Some((key.at, timer))
+        match lane {
+            None => self.ordered.pop_first().map(|(key, timer)| (key.at, timer)),
+            Some(l) => {
+                let lane = &mut self.lanes[l];
+                let (at, _, timer) = lane.entries.pop_front()?;
+                lane.trim();
+                timer.map(|timer| (at, timer))
+            }
+        }
     }
 
     /// The earliest pending deadline.
     pub(crate) fn next(&self) -> Option<DateTime<Utc>> {
-        self.pending.first_key_value().map(|(key, _)| key.at)
+        self.earliest().map(|(at, _)| at)
     }
 
-    /// Every pending timer, in deadline order.
+    /// Every pending deadline with its timer, in deadline order, ties in
+    /// creation order.
+    fn entries(&self) -> Vec<(TimerKey, Timer)> {
+        let mut all: Vec<(TimerKey, Timer)> = self
+            .ordered
+            .iter()
+            .map(|(&key, &timer)| (key, timer))
+            .collect();
+        for lane in &self.lanes {
+            all.extend(lane.entries.iter().filter_map(|&(at, seq, timer)| {
+                timer.map(|timer| {
+                    (
+                        TimerKey {
+                            at,
+                            seq,
+                            lane: ORDERED,
+                        },
+                        timer,
+                    )
+                })
+            }));
+        }
+        all.sort_unstable_by_key(|&(key, _)| key);
+        all
+    }
+
+    /// Every pending timer, in no particular order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Timer> {
-        self.pending.values()
+        let lanes = self.lanes.iter().flat_map(|lane| {
+            lane.entries
+                .iter()
+                .filter_map(|(_, _, timer)| timer.as_ref())
+        });
+        self.ordered.values().chain(lanes)
     }
 
     /// How many deadlines are pending.
     pub(crate) fn len(&self) -> usize {
-        self.pending.len()
+        self.ordered.len() + self.lanes.iter().map(Lane::live).sum::<usize>()
     }
 }
 
-/// Serialises the pending map as a list of pairs, in deadline order.
-mod as_pairs {
-    use std::collections::BTreeMap;
+/// Equal when the same deadlines are pending, wherever they are kept.
+impl PartialEq for Timers {
+    fn eq(&self, other: &Self) -> bool {
+        self.next_seq == other.next_seq && self.entries() == other.entries()
+    }
+}
 
-    use serde::{Deserialize, Deserializer, Serializer};
+/// Saved as the list of `(key, timer)` pairs in deadline order, and the
+/// next sequence number. A restored engine keeps them all in the ordered
+/// map; deadlines set afterwards go to lanes again.
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    pending: Vec<(TimerKey, Timer)>,
+    next_seq: u64,
+}
 
-    use super::{Timer, TimerKey};
+impl Serialize for Timers {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Saved {
+            pending: self.entries(),
+            next_seq: self.next_seq,
+        }
+        .serialize(s)
+    }
+}
 
-    pub(super) fn serialize<S: Serializer>(
-        map: &BTreeMap<TimerKey, Timer>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        s.collect_seq(map.iter())
+impl<'de> Deserialize<'de> for Timers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let saved = Saved::deserialize(d)?;
+        Ok(Self {
+            lanes: Vec::new(),
+            ordered: saved.pending.into_iter().collect(),
+            next_seq: saved.next_seq,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use chrono::TimeZone;
+
+    fn at(secs: usize) -> Option<DateTime<Utc>> {
+        let secs = i64::try_from(secs).ok()?;
+        Utc.timestamp_opt(1_700_000_000 + secs, 0).single()
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<BTreeMap<TimerKey, Timer>, D::Error> {
-        Vec::<(TimerKey, Timer)>::deserialize(d).map(|pairs| pairs.into_iter().collect())
+    fn drain(timers: &mut Timers, now: usize) -> Vec<Timer> {
+        let mut fired = Vec::new();
+        while let Some((_, timer)) = at(now).and_then(|now| timers.pop_due(now)) {
+            fired.push(timer);
+        }
+        fired
+    }
+
+    #[test]
+    fn d3_lanes_and_map_fire_in_deadline_then_creation_order() {
+        let mut timers = Timers::default();
+        // Same deadline in three places: a 60 s lane, a 30 s lane, the map.
+        timers.schedule_after(60, at(60), Timer::AutoClose(1));
+        timers.schedule_after(30, at(60), Timer::AutoClose(2));
+        timers.schedule_at(at(60), Timer::EndOfDay);
+        timers.schedule_after(30, at(45), Timer::AutoClose(3));
+        assert_eq!(timers.len(), 4);
+        assert_eq!(timers.next(), at(45));
+        assert_eq!(drain(&mut timers, 44), vec![]);
+        assert_eq!(
+            drain(&mut timers, 60),
+            vec![
+                Timer::AutoClose(3),
+                Timer::AutoClose(1),
+                Timer::AutoClose(2),
+                Timer::EndOfDay
+            ]
+        );
+        assert_eq!(timers.next(), None);
+    }
+
+    #[test]
+    fn d3_cancel_anywhere_in_a_lane() {
+        let mut timers = Timers::default();
+        let keys: Vec<Option<TimerKey>> = (0..5)
+            .map(|n| timers.schedule_after(10, at(n), Timer::AutoClose(n)))
+            .collect();
+        timers.cancel(keys[2]); // middle: a tombstone
+        timers.cancel(keys[4]); // back: popped
+        timers.cancel(keys[0]); // front: popped
+        timers.cancel(keys[0]); // twice: nothing
+        assert_eq!(timers.len(), 2);
+        assert_eq!(timers.next(), at(1));
+        assert_eq!(
+            drain(&mut timers, 10),
+            vec![Timer::AutoClose(1), Timer::AutoClose(3)]
+        );
+        assert_eq!(timers.len(), 0);
+    }
+
+    #[test]
+    fn d3_out_of_order_deadline_goes_to_the_map() {
+        let mut timers = Timers::default();
+        timers.schedule_after(10, at(20), Timer::AutoClose(1));
+        let late = timers.schedule_after(10, at(5), Timer::AutoClose(2));
+        assert_eq!(late.map(|key| key.lane), Some(ORDERED));
+        assert_eq!(
+            drain(&mut timers, 20),
+            vec![Timer::AutoClose(2), Timer::AutoClose(1)]
+        );
+    }
+
+    #[test]
+    fn d3_tombstones_never_outnumber_live_entries() {
+        let mut timers = Timers::default();
+        let keys: Vec<Option<TimerKey>> = (0..100)
+            .map(|n| timers.schedule_after(10, at(n), Timer::AutoClose(n)))
+            .collect();
+        for key in &keys[1..99] {
+            timers.cancel(*key);
+        }
+        let lane = &timers.lanes[0];
+        assert!(
+            lane.dead <= lane.live(),
+            "{} dead, {} live",
+            lane.dead,
+            lane.live()
+        );
+        assert_eq!(timers.len(), 2);
+        assert_eq!(
+            drain(&mut timers, 200),
+            vec![Timer::AutoClose(0), Timer::AutoClose(99)]
+        );
+    }
+
+    #[test]
+    fn d8_saved_and_restored_timers_are_equal_and_fire_alike() {
+        let mut timers = Timers::default();
+        timers.schedule_after(10, at(10), Timer::AutoClose(1));
+        let key = timers.schedule_after(10, at(12), Timer::AutoClose(2));
+        timers.schedule_at(at(11), Timer::EndOfDay);
+        let json = serde_json::to_string(&timers).unwrap_or_default();
+        let mut restored: Timers = serde_json::from_str(&json).unwrap_or_default();
+        assert_eq!(restored, timers);
+        // A key saved before the restore still cancels its deadline.
+        let saved_key: Option<TimerKey> =
+            serde_json::from_str(&serde_json::to_string(&key).unwrap_or_default()).unwrap_or(None);
+        restored.cancel(saved_key);
+        assert_eq!(
+            drain(&mut restored, 20),
+            vec![Timer::AutoClose(1), Timer::EndOfDay]
+        );
     }
 }

@@ -68,8 +68,9 @@ pub(crate) type WaitKey = (bool, i32, u64, usize);
 #[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ItemState {
-    /// The item as it arrived (boxed: the rest is touched far more often).
-    pub(crate) spec: Box<WorkItem>,
+    /// The item as it arrived. Inline: the record itself is boxed in its
+    /// slot, and a reused slot then needs no allocation at all.
+    pub(crate) spec: WorkItem,
     pub(crate) workstream: usize,
     pub(crate) queue: usize,
     /// Arrival order (A2).
@@ -358,7 +359,7 @@ impl Switchboard {
         let arrival = self.state.next_arrival;
         self.state.next_arrival += 1;
         let item = ItemState {
-            spec: Box::new(spec),
+            spec,
             workstream,
             queue,
             arrival,

@@ -9,7 +9,8 @@
 use serde::{Deserialize, Serialize};
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, btree_map, btree_set};
+use std::iter::Flatten;
 
 use crate::config::AssignmentMethod;
 use crate::switchboard::Switchboard;
@@ -37,10 +38,23 @@ enum ByFree {
     /// few values (idle agents all have their whole capacity free): moving
     /// an agent between buckets touches one large set and one small one,
     /// where a single ordered set would be searched in full twice.
-    Ranked(BTreeMap<Reverse<i64>, BTreeSet<ByCounter>>),
+    Ranked(BTreeMap<Reverse<i64>, BTreeSet<ByCounter>>, Spares),
     /// How many members have each number of free units, where the queue
     /// ranks by something else.
     Counted(BTreeMap<i64, u32>),
+}
+
+/// Emptied bucket sets kept for reuse. An emptied set keeps its node, so
+/// reusing it saves an allocation and a free each time an agent moves to a
+/// number of free units nobody else has (in a quiet queue: every offer and
+/// every release). Not part of the index's value: any two are equal.
+#[derive(Debug, Clone, Default)]
+struct Spares(Vec<BTreeSet<ByCounter>>);
+
+impl PartialEq for Spares {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl Default for ByFree {
@@ -52,7 +66,7 @@ impl Default for ByFree {
 impl ByFree {
     fn most_free(&self) -> Option<i64> {
         match self {
-            ByFree::Ranked(buckets) => buckets.first_key_value().map(|(Reverse(free), _)| *free),
+            ByFree::Ranked(buckets, _) => buckets.first_key_value().map(|(Reverse(free), _)| *free),
             ByFree::Counted(counts) => counts.last_key_value().map(|(&free, _)| free),
         }
     }
@@ -60,9 +74,30 @@ impl ByFree {
     /// How many members it holds.
     fn len(&self) -> usize {
         match self {
-            ByFree::Ranked(buckets) => buckets.values().map(BTreeSet::len).sum(),
+            ByFree::Ranked(buckets, _) => buckets.values().map(BTreeSet::len).sum(),
             ByFree::Counted(counts) => counts.values().map(|&n| n as usize).sum(),
         }
+    }
+}
+
+/// Agent indexes in the order of one method, best first: a plain enum,
+/// not a boxed iterator, so choosing an agent allocates nothing.
+pub(crate) enum Ranked<'a> {
+    /// The highest-capacity order, bucket by bucket.
+    Buckets(Flatten<btree_map::Values<'a, Reverse<i64>, BTreeSet<ByCounter>>>),
+    /// One ordered set (none when the queue does not keep that order).
+    Set(Option<btree_set::Iter<'a, ByCounter>>),
+}
+
+impl Iterator for Ranked<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        let entry = match self {
+            Ranked::Buckets(entries) => entries.next(),
+            Ranked::Set(entries) => entries.as_mut()?.next(),
+        };
+        entry.map(|e| e.2 as usize)
     }
 }
 
@@ -94,7 +129,7 @@ impl QueueIndex {
         };
         Self {
             by_free: if ranked {
-                ByFree::Ranked(BTreeMap::new())
+                ByFree::Ranked(BTreeMap::new(), Spares::default())
             } else {
                 ByFree::Counted(BTreeMap::new())
             },
@@ -106,8 +141,10 @@ impl QueueIndex {
     /// Adds a member's entries; nothing when they are already in.
     fn insert(&mut self, key: RankKey, position: u32, agent: u32) {
         let mut added = false;
-        if let ByFree::Ranked(buckets) = &mut self.by_free {
-            let bucket = buckets.entry(Reverse(key.free)).or_default();
+        if let ByFree::Ranked(buckets, spares) = &mut self.by_free {
+            let bucket = buckets
+                .entry(Reverse(key.free))
+                .or_insert_with(|| spares.0.pop().unwrap_or_default());
             added |= bucket.insert((key.last_assignment, position, agent));
         }
         if let Some(set) = &mut self.by_assignment {
@@ -124,11 +161,11 @@ impl QueueIndex {
     /// Removes a member's entries; nothing when they are not in.
     fn remove(&mut self, key: RankKey, position: u32, agent: u32) {
         let mut removed = false;
-        if let ByFree::Ranked(buckets) = &mut self.by_free {
+        if let ByFree::Ranked(buckets, spares) = &mut self.by_free {
             if let Some(bucket) = buckets.get_mut(&Reverse(key.free)) {
                 removed |= bucket.remove(&(key.last_assignment, position, agent));
                 if bucket.is_empty() {
-                    buckets.remove(&Reverse(key.free));
+                    spares.0.extend(buckets.remove(&Reverse(key.free)));
                 }
             }
         }
@@ -154,21 +191,18 @@ impl QueueIndex {
     }
 
     /// Routable members in `method`'s order, best first.
-    pub(crate) fn ranked(&self, method: AssignmentMethod) -> Box<dyn Iterator<Item = usize> + '_> {
-        match method {
-            AssignmentMethod::HighestCapacity => match &self.by_free {
-                ByFree::Ranked(buckets) => {
-                    Box::new(buckets.values().flatten().map(|e| e.2 as usize))
-                }
-                ByFree::Counted(_) => Box::new(std::iter::empty()),
-            },
-            AssignmentMethod::AdvancedRoundRobin => {
-                Box::new(self.by_assignment.iter().flatten().map(|e| e.2 as usize))
+    pub(crate) fn ranked(&self, method: AssignmentMethod) -> Ranked<'_> {
+        let set = match method {
+            AssignmentMethod::HighestCapacity => {
+                return match &self.by_free {
+                    ByFree::Ranked(buckets, _) => Ranked::Buckets(buckets.values().flatten()),
+                    ByFree::Counted(_) => Ranked::Set(None),
+                };
             }
-            AssignmentMethod::LeastActive => {
-                Box::new(self.by_release.iter().flatten().map(|e| e.2 as usize))
-            }
-        }
+            AssignmentMethod::AdvancedRoundRobin => &self.by_assignment,
+            AssignmentMethod::LeastActive => &self.by_release,
+        };
+        Ranked::Set(set.as_ref().map(BTreeSet::iter))
     }
 }
 
