@@ -143,6 +143,9 @@ impl Switchboard {
     /// requests are rescinded, every consultant leaves, and a pending
     /// transfer request is rescinded.
     pub(crate) fn end_consults(&mut self, i: usize) {
+        if self.state.items[i].consultants.is_empty() && !self.state.offers.has_requests() {
+            return; // the common case: nobody consulted, nothing requested
+        }
         for id in self.consult_offers(i) {
             self.end_consult_offer(id, NotificationEnd::Rescinded);
         }

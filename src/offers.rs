@@ -85,6 +85,11 @@ impl Offers {
         })
     }
 
+    /// Whether any consult or transfer request is pending.
+    pub(crate) fn has_requests(&self) -> bool {
+        !self.requests.is_empty()
+    }
+
     /// Every pending offer, in no particular order.
     pub(crate) fn values(&self) -> impl Iterator<Item = &Offer> {
         self.by_id.values()

@@ -118,11 +118,19 @@ impl Lane {
 
     /// Cancels the entry `key`; `false` when it is not here.
     fn cancel(&mut self, key: TimerKey) -> bool {
-        let Ok(k) = self
-            .entries
-            .binary_search_by(|&(at, seq, _)| (at, seq).cmp(&key.order()))
-        else {
-            return false;
+        let order = |&(at, seq, _): &(DateTime<Utc>, u64, Option<Timer>)| (at, seq);
+        // The newest deadline is the one most often cancelled (a state
+        // that ended before the next began).
+        let last = self.entries.len().checked_sub(1);
+        let k = match last {
+            Some(last) if order(&self.entries[last]) == key.order() => last,
+            _ => match self
+                .entries
+                .binary_search_by(|entry| order(entry).cmp(&key.order()))
+            {
+                Ok(k) => k,
+                Err(_) => return false,
+            },
         };
         if self.entries[k].2.take().is_none() {
             return false;

@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
+use crate::hash::{FastHash, FastMap};
+
 use super::{
     Agent, CapacityProfile, Channel, Config, Distribution, OrgSettings, Workstream, WrapUpBlocking,
 };
@@ -90,12 +92,12 @@ pub(crate) struct CompiledQueue {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Compiled {
     pub(crate) org: OrgSettings,
-    pub(crate) presences: IndexMap<PresenceId, Presence>,
-    pub(crate) templates: IndexMap<TemplateId, Template>,
-    pub(crate) workstreams: IndexMap<WorkstreamId, CompiledWorkstream>,
-    pub(crate) queues: IndexMap<QueueId, CompiledQueue>,
+    pub(crate) presences: FastMap<PresenceId, Presence>,
+    pub(crate) templates: FastMap<TemplateId, Template>,
+    pub(crate) workstreams: FastMap<WorkstreamId, CompiledWorkstream>,
+    pub(crate) queues: FastMap<QueueId, CompiledQueue>,
     /// Capacity profiles (C2).
-    pub(crate) profiles: IndexMap<ProfileId, CapacityProfile>,
+    pub(crate) profiles: FastMap<ProfileId, CapacityProfile>,
     /// Agents in configuration order.
     pub(crate) agents: CompiledAgents,
     /// The one action of every Toast, shared by all of them (N1).
@@ -262,8 +264,8 @@ fn check_template(t: &Template, at: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
-fn compile_presences(custom: &[Presence]) -> Result<IndexMap<PresenceId, Presence>, ConfigError> {
-    let mut all: IndexMap<PresenceId, Presence> = presence::builtins()
+fn compile_presences(custom: &[Presence]) -> Result<FastMap<PresenceId, Presence>, ConfigError> {
+    let mut all: FastMap<PresenceId, Presence> = presence::builtins()
         .into_iter()
         .map(|p| (p.id.clone(), p))
         .collect();
@@ -282,8 +284,8 @@ fn compile_presences(custom: &[Presence]) -> Result<IndexMap<PresenceId, Presenc
     Ok(all)
 }
 
-fn compile_templates(custom: &[Template]) -> Result<IndexMap<TemplateId, Template>, ConfigError> {
-    let mut all: IndexMap<TemplateId, Template> = template::builtin_templates()
+fn compile_templates(custom: &[Template]) -> Result<FastMap<TemplateId, Template>, ConfigError> {
+    let mut all: FastMap<TemplateId, Template> = template::builtin_templates()
         .into_iter()
         .map(|t| (t.name.clone(), t))
         .collect();
@@ -312,8 +314,8 @@ fn compile_templates(custom: &[Template]) -> Result<IndexMap<TemplateId, Templat
 
 fn compile_profiles(
     list: &[CapacityProfile],
-) -> Result<IndexMap<ProfileId, CapacityProfile>, ConfigError> {
-    let mut profiles = IndexMap::with_capacity(list.len());
+) -> Result<FastMap<ProfileId, CapacityProfile>, ConfigError> {
+    let mut profiles = FastMap::with_capacity_and_hasher(list.len(), FastHash::default());
     for (i, p) in list.iter().enumerate() {
         let at = format!("capacity_profiles[{i}]");
         not_empty(IdKind::Profile, p.id.as_str(), || format!("{at}.id"))?;
@@ -337,7 +339,7 @@ fn compile_profiles(
 /// Resolves a list of profile names (C2).
 pub(crate) fn resolve_profiles(
     names: &[ProfileId],
-    profiles: &IndexMap<ProfileId, CapacityProfile>,
+    profiles: &FastMap<ProfileId, CapacityProfile>,
     field: &str,
 ) -> Result<Vec<usize>, ConfigError> {
     let mut resolved = Vec::with_capacity(names.len());
@@ -359,8 +361,8 @@ pub(crate) fn resolve_profiles(
 fn compile_workstream(
     w: &Workstream,
     at: &str,
-    templates: &IndexMap<TemplateId, Template>,
-    profiles: &IndexMap<ProfileId, CapacityProfile>,
+    templates: &FastMap<TemplateId, Template>,
+    profiles: &FastMap<ProfileId, CapacityProfile>,
 ) -> Result<CompiledWorkstream, ConfigError> {
     not_empty(IdKind::Workstream, w.id.as_str(), || format!("{at}.id"))?;
     if w.channel == Channel::Voice && w.distribution == Distribution::Pick {
@@ -453,7 +455,8 @@ pub(crate) fn compile(config: &Config) -> Result<Compiled, ConfigError> {
     let templates = compile_templates(&config.templates)?;
     let profiles = compile_profiles(&config.capacity_profiles)?;
 
-    let mut workstreams = IndexMap::with_capacity(config.workstreams.len());
+    let mut workstreams =
+        FastMap::with_capacity_and_hasher(config.workstreams.len(), FastHash::default());
     for (i, w) in config.workstreams.iter().enumerate() {
         let at = format!("workstreams[{i}]");
         let compiled = compile_workstream(w, &at, &templates, &profiles)?;
@@ -493,14 +496,14 @@ pub(crate) struct CompiledAgent {
     pub(crate) profiles: Vec<(usize, u32)>,
 }
 
-type CompiledAgents = IndexMap<AgentId, CompiledAgent>;
+type CompiledAgents = FastMap<AgentId, CompiledAgent>;
 
 fn compile_agents(
     list: &[Agent],
-    presences: &IndexMap<PresenceId, Presence>,
-    profiles: &IndexMap<ProfileId, CapacityProfile>,
+    presences: &FastMap<PresenceId, Presence>,
+    profiles: &FastMap<ProfileId, CapacityProfile>,
 ) -> Result<CompiledAgents, ConfigError> {
-    let mut agents = IndexMap::with_capacity(list.len());
+    let mut agents = FastMap::with_capacity_and_hasher(list.len(), FastHash::default());
     for (i, a) in list.iter().enumerate() {
         let at = format!("agents[{i}]");
         not_empty(IdKind::Agent, a.id.as_str(), || format!("{at}.id"))?;
@@ -570,8 +573,8 @@ fn compile_agents(
 fn compile_queues(
     list: &[super::Queue],
     agents: &CompiledAgents,
-) -> Result<IndexMap<QueueId, CompiledQueue>, ConfigError> {
-    let mut queues = IndexMap::with_capacity(list.len());
+) -> Result<FastMap<QueueId, CompiledQueue>, ConfigError> {
+    let mut queues = FastMap::with_capacity_and_hasher(list.len(), FastHash::default());
     for (i, q) in list.iter().enumerate() {
         let at = format!("queues[{i}]");
         not_empty(IdKind::Queue, q.id.as_str(), || format!("{at}.id"))?;
