@@ -155,7 +155,7 @@ impl Switchboard {
             .enumerate()
             .map(|(q, queue)| {
                 let mut state = QueueState {
-                    index: QueueIndex::for_method(queue.method),
+                    index: QueueIndex::for_method(queue.method, cfg.has_voice()),
                     ..QueueState::default()
                 };
                 for &a in &queue.members {

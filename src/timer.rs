@@ -119,18 +119,25 @@ impl Lane {
     /// Cancels the entry `key`; `false` when it is not here.
     fn cancel(&mut self, key: TimerKey) -> bool {
         let order = |&(at, seq, _): &(DateTime<Utc>, u64, Option<Timer>)| (at, seq);
+        let (Some(first), Some(last)) = (self.entries.front(), self.entries.back()) else {
+            return false;
+        };
+        if key.order() < order(first) || key.order() > order(last) {
+            return false; // fired already (or never here)
+        }
         // The newest deadline is the one most often cancelled (a state
         // that ended before the next began).
-        let last = self.entries.len().checked_sub(1);
-        let k = match last {
-            Some(last) if order(&self.entries[last]) == key.order() => last,
-            _ => match self
+        let newest = self.entries.len() - 1;
+        let k = if order(&self.entries[newest]) == key.order() {
+            newest
+        } else {
+            match self
                 .entries
                 .binary_search_by(|entry| order(entry).cmp(&key.order()))
             {
                 Ok(k) => k,
                 Err(_) => return false,
-            },
+            }
         };
         if self.entries[k].2.take().is_none() {
             return false;

@@ -128,6 +128,14 @@ impl TemplateTexts {
 }
 
 impl Compiled {
+    /// Whether any workstream is voice: only then can voice work, ranked by
+    /// LeastActive in queues without a method (A1), arrive at all.
+    pub(crate) fn has_voice(&self) -> bool {
+        self.workstreams
+            .values()
+            .any(|w| w.channel == super::Channel::Voice)
+    }
+
     /// The longest auto-close deadline any workstream sets (L2).
     pub(crate) fn longest_auto_close(&self) -> u32 {
         self.workstreams

@@ -118,14 +118,16 @@ pub(crate) struct QueueIndex {
 }
 
 impl QueueIndex {
-    /// An empty index for a queue with `method` (unset: HighestCapacity or,
-    /// for voice, LeastActive).
-    pub(crate) fn for_method(method: Option<AssignmentMethod>) -> Self {
+    /// An empty index for a queue with `method`. Unset, a queue ranks
+    /// voice work by LeastActive and the rest by HighestCapacity (A1): it
+    /// keeps the least-active order only when `voice` (the configuration
+    /// has a voice workstream, so voice work can ever reach it).
+    pub(crate) fn for_method(method: Option<AssignmentMethod>, voice: bool) -> Self {
         let (ranked, assignment, release) = match method {
             Some(AssignmentMethod::HighestCapacity) => (true, false, false),
             Some(AssignmentMethod::AdvancedRoundRobin) => (false, true, false),
             Some(AssignmentMethod::LeastActive) => (false, false, true),
-            None => (true, false, true),
+            None => (true, false, voice),
         };
         Self {
             by_free: if ranked {

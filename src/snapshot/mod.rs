@@ -93,8 +93,9 @@ impl Switchboard {
             }
         }
         let items = &board.state.items;
+        let voice = board.cfg.has_voice();
         for (queue, compiled) in board.state.queues.iter_mut().zip(board.cfg.queues.values()) {
-            queue.index = QueueIndex::for_method(compiled.method);
+            queue.index = QueueIndex::for_method(compiled.method, voice);
             queue.push.recount(|i| items[i].units);
         }
         for a in 0..board.state.agents.len() {
