@@ -315,14 +315,7 @@ impl Switchboard {
 
     /// The next output, in the order they arose (D5).
     pub fn poll_output(&mut self) -> Option<Output> {
-        let output = self.state.outputs.pop_front();
-        if self.state.outputs.is_empty() {
-            // Start the ring over at its beginning: after a burst (a
-            // morning's sign-ins) it is large, and walking all of it would
-            // bring a cold cache line in every few outputs.
-            self.state.outputs.clear();
-        }
-        output
+        self.state.outputs.pop_front()
     }
 
     /// The earliest pending deadline (D4): call [`tick`](Self::tick) then.
