@@ -2,24 +2,35 @@
 //! an agent is chosen, the notification goes out, the agent accepts, the
 //! conversation ends and closes — with every output drained. Ids are
 //! `dispatch/<method>/<agents>`.
+//!
+//! In `dispatch` every closed item's id stays, as it does until the host
+//! sends `Input::ForgetClosed`, so by the end of a run millions are kept.
+//! `dispatch_forgetting/<method>/10000` is the same cycle with the host
+//! forgetting closed ids every 10,000 cycles (the cost of that input
+//! included): the difference is what remembering them costs.
 
 mod cycle;
 
 use chrono::TimeDelta;
 use criterion::{BenchmarkId, Criterion, Throughput, black_box, criterion_main};
-use switchboard::{AssignmentMethod, QueueId, WorkstreamId};
+use switchboard::{AssignmentMethod, Input, QueueId, WorkstreamId};
 
 use cycle::{Line, cycle, start, warm_engine};
+
+/// The three methods, by their names in bench ids.
+const METHODS: [(&str, AssignmentMethod); 3] = [
+    ("highest_capacity", AssignmentMethod::HighestCapacity),
+    ("round_robin", AssignmentMethod::AdvancedRoundRobin),
+    ("least_active", AssignmentMethod::LeastActive),
+];
+
+/// Cycles between two `ForgetClosed` in `dispatch_forgetting`.
+const FORGET_EVERY: u64 = 10_000;
 
 fn dispatch(c: &mut Criterion) {
     let mut group = c.benchmark_group("dispatch");
     group.throughput(Throughput::Elements(1));
-    let methods = [
-        ("highest_capacity", AssignmentMethod::HighestCapacity),
-        ("round_robin", AssignmentMethod::AdvancedRoundRobin),
-        ("least_active", AssignmentMethod::LeastActive),
-    ];
-    for (name, method) in methods {
+    for (name, method) in METHODS {
         for agents in [1_000, 10_000, 100_000] {
             let mut sb = warm_engine(agents, method);
             let mut n = 0_u64;
@@ -41,8 +52,30 @@ fn dispatch(c: &mut Criterion) {
     group.finish();
 }
 
+fn dispatch_forgetting(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dispatch_forgetting");
+    group.throughput(Throughput::Elements(1));
+    for (name, method) in METHODS {
+        let agents = 10_000;
+        let mut sb = warm_engine(agents, method);
+        let mut n = 0_u64;
+        let line: Line = (WorkstreamId::new("chat"), QueueId::new("q"));
+        group.bench_function(BenchmarkId::new(name, agents), |b| {
+            b.iter(|| {
+                n += 1;
+                let now = start() + TimeDelta::milliseconds(i64::try_from(n).unwrap_or(i64::MAX));
+                if n % FORGET_EVERY == 0 {
+                    sb.handle(now, Input::ForgetClosed).expect("forget");
+                }
+                black_box(cycle(&mut sb, now, n, &line))
+            });
+        });
+    }
+    group.finish();
+}
+
 mod group {
     #![allow(missing_docs)]
-    criterion::criterion_group!(benches, super::dispatch);
+    criterion::criterion_group!(benches, super::dispatch, super::dispatch_forgetting);
 }
 criterion_main!(group::benches);
