@@ -35,8 +35,9 @@ macro_rules! string_id {
         }
 
         impl Default for $name {
+            /// The empty id; shares one static empty text, allocating nothing.
             fn default() -> Self {
-                Self::new("")
+                Self(Arc::default())
             }
         }
 

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::conversation::ConversationState;
 use crate::hash::FastMap;
-use crate::ids::WorkItemId;
+use crate::ids::{QueueId, WorkItemId, WorkstreamId};
 use crate::input::WorkItem;
 use crate::work::{ItemState, Place};
 
@@ -24,7 +24,7 @@ use crate::work::{ItemState, Place};
 pub(crate) const CLOSED: usize = 0;
 
 /// Every work item the engine has seen.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Items {
     /// Ids of items not closed yet, with their record's slot. Small and hot:
     /// every input about work looks here first.
@@ -41,6 +41,27 @@ pub(crate) struct Items {
     slots: Vec<Box<ItemState>>,
     /// Slots free for the next arrival.
     free: Vec<usize>,
+}
+
+/// Equal when the same items are known in the same places: what a free
+/// slot still holds is not part of the store's value.
+impl PartialEq for Items {
+    fn eq(&self, other: &Self) -> bool {
+        if self.live != other.live
+            || self.closed != other.closed
+            || self.free != other.free
+            || self.slots.len() != other.slots.len()
+        {
+            return false;
+        }
+        let mut free = vec![false; self.slots.len()];
+        for &i in &self.free {
+            if let Some(f) = free.get_mut(i) {
+                *f = true;
+            }
+        }
+        (0..self.slots.len()).all(|i| free[i] || self.slots[i] == other.slots[i])
+    }
 }
 
 impl Default for Items {
@@ -125,6 +146,19 @@ impl Items {
     /// Drops every closed item's id, giving its memory back.
     pub(crate) fn forget_closed(&mut self) {
         self.closed = FastMap::default();
+        self.scrub_free();
+    }
+
+    /// Empties the records of free slots: what a closed item carried (its
+    /// customer, case and context) then stays in no snapshot and takes no
+    /// memory. Run on every snapshot and on `ForgetClosed`, not at each
+    /// close, where handlers may still read the record.
+    pub(crate) fn scrub_free(&mut self) {
+        for &i in &self.free {
+            if let Some(slot) = self.slots.get_mut(i) {
+                **slot = ItemState::closed_record();
+            }
+        }
     }
 
     /// Whether the saved store is whole: slot [`CLOSED`] is the closed
@@ -179,7 +213,11 @@ impl ItemState {
     /// The record closed items share.
     fn closed_record() -> Self {
         Self {
-            spec: WorkItem::new("", "", ""),
+            spec: WorkItem::new(
+                WorkItemId::default(),
+                WorkstreamId::default(),
+                QueueId::default(),
+            ),
             workstream: 0,
             queue: 0,
             arrival: 0,

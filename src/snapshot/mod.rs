@@ -55,10 +55,12 @@ pub enum RestoreError {
 impl Switchboard {
     /// Saves the whole engine (D8).
     pub fn snapshot(&self) -> Snapshot {
+        let mut state = self.state.clone();
+        state.items.scrub_free();
         Snapshot {
             version: SNAPSHOT_VERSION,
             config: self.config().clone(),
-            state: SavedState(self.state.clone()),
+            state: SavedState(state),
         }
     }
 
