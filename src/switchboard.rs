@@ -134,6 +134,9 @@ pub struct AgentStatus {
     pub session_slots: u32,
 }
 
+/// Outputs the queue keeps room for between bursts.
+const OUTPUT_ROOM: usize = 256;
+
 impl Switchboard {
     /// Builds an engine from a configuration, validated as a whole (D1).
     ///
@@ -211,6 +214,7 @@ impl Switchboard {
     /// as before and no output was queued.
     pub fn handle(&mut self, now: DateTime<Utc>, input: Input) -> Result<(), InputError> {
         self.check_time(now)?;
+        self.compact_outputs();
         let clock = std::mem::replace(&mut self.state.clock, now);
         let applied = match input {
             Input::AgentSignedIn { agent } => self.sign_in(&agent),
@@ -282,6 +286,7 @@ impl Switchboard {
     /// reach of the deadlines inputs set; nothing changes.
     pub fn tick(&mut self, now: DateTime<Utc>) -> Result<(), InputError> {
         self.check_clock(now)?;
+        self.compact_outputs();
         // Near the end of chrono's range a tick may still reach every
         // deadline an accepted input can have set, and no further: beyond,
         // deadlines set while firing would run on without end. Deadlines
@@ -402,6 +407,17 @@ impl Switchboard {
 
     /// D6, and keeps every deadline an input at `now` can set within
     /// chrono's range.
+    /// Gives back the room a burst of outputs left (a morning's sign-ins),
+    /// once the host has taken them all. Pushing into a large ring walks
+    /// round all of it, a cold cache line every output or so; a small one
+    /// stays in cache.
+    fn compact_outputs(&mut self) {
+        let outputs = &mut self.state.outputs;
+        if outputs.capacity() > OUTPUT_ROOM && outputs.is_empty() {
+            outputs.shrink_to(OUTPUT_ROOM);
+        }
+    }
+
     fn check_time(&self, now: DateTime<Utc>) -> Result<(), InputError> {
         self.check_clock(now)?;
         if now > self.last_safe {
