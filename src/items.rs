@@ -7,13 +7,14 @@
 //! record in slot [`CLOSED`] until the host sends `Input::ForgetClosed`.
 //! Every handler reads that record exactly as it read the item's own closed
 //! record, so refusals do not change (V1, V2). Keeping live ids apart from
-//! the ever-growing closed ones keeps the map every input consults small
-//! and in cache.
+//! the ever-growing closed ones ([`ClosedIds`]) keeps the map every input
+//! consults small and in cache.
 
 use std::ops::{Index, IndexMut};
 
 use serde::{Deserialize, Serialize};
 
+use crate::closed::ClosedIds;
 use crate::conversation::ConversationState;
 use crate::hash::FastMap;
 use crate::ids::{QueueId, WorkItemId, WorkstreamId};
@@ -32,7 +33,7 @@ pub(crate) struct Items {
     /// Ids of closed items with their arrival numbers, in the order they
     /// closed. Large and cold: only new arrivals (for duplicates) and
     /// refusals look here.
-    closed: FastMap<WorkItemId, u64>,
+    closed: ClosedIds,
     /// Records by slot. Slot [`CLOSED`] is the shared closed record; free
     /// slots keep their last record until reused, and no id points at them.
     /// Boxed, so that growing the vector moves and over-allocates pointers,
@@ -68,7 +69,7 @@ impl Default for Items {
     fn default() -> Self {
         Self {
             live: FastMap::default(),
-            closed: FastMap::default(),
+            closed: ClosedIds::default(),
             slots: vec![Box::new(ItemState::closed_record())],
             free: Vec::new(),
         }
@@ -80,7 +81,7 @@ impl Items {
     pub(crate) fn slot_of(&self, id: &WorkItemId) -> Option<usize> {
         match self.live.get(id) {
             Some(&i) => Some(i),
-            None => self.closed.contains_key(id).then_some(CLOSED),
+            None => self.closed.contains(id.as_str()).then_some(CLOSED),
         }
     }
 
@@ -91,7 +92,7 @@ impl Items {
 
     /// Whether `id` was ever seen.
     pub(crate) fn contains(&self, id: &WorkItemId) -> bool {
-        self.live.contains_key(id) || self.closed.contains_key(id)
+        self.live.contains_key(id) || self.closed.contains(id.as_str())
     }
 
     /// Live slots, in arrival order.
@@ -104,7 +105,7 @@ impl Items {
     /// Every id seen, in arrival order.
     pub(crate) fn ids(&self) -> impl Iterator<Item = &WorkItemId> {
         let live = self.live.iter().map(|(id, &i)| (self.slots[i].arrival, id));
-        let closed = self.closed.iter().map(|(id, &arrival)| (arrival, id));
+        let closed = self.closed.iter().map(|(id, arrival)| (arrival, id));
         let mut all: Vec<(u64, &WorkItemId)> = live.chain(closed).collect();
         all.sort_unstable_by_key(|&(arrival, _)| arrival);
         all.into_iter().map(|(_, id)| id)
@@ -145,7 +146,7 @@ impl Items {
 
     /// Drops every closed item's id, giving its memory back.
     pub(crate) fn forget_closed(&mut self) {
-        self.closed = FastMap::default();
+        self.closed = ClosedIds::default();
         self.scrub_free();
     }
 
@@ -179,7 +180,7 @@ impl Items {
             if record.spec.id != *id || live[i] || record.place == Place::Closed {
                 return Err(format!("work item {id} does not own its record"));
             }
-            if self.closed.contains_key(id) {
+            if self.closed.contains(id.as_str()) {
                 return Err(format!("work item {id} is both open and closed"));
             }
             live[i] = true;

@@ -61,6 +61,7 @@
 
 mod agent;
 mod capacity;
+mod closed;
 mod config;
 mod consult;
 mod contact;
