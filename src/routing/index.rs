@@ -144,10 +144,7 @@ impl QueueIndex {
     fn insert(&mut self, key: RankKey, position: u32, agent: u32) {
         let mut added = false;
         if let ByFree::Ranked(buckets, spares) = &mut self.by_free {
-            let bucket = buckets
-                .entry(Reverse(key.free))
-                .or_insert_with(|| spares.0.pop().unwrap_or_default());
-            added |= bucket.insert((key.last_assignment, position, agent));
+            added |= enter_bucket(buckets, spares, key, position, agent);
         }
         if let Some(set) = &mut self.by_assignment {
             added |= set.insert((key.last_assignment, position, agent));
@@ -156,7 +153,7 @@ impl QueueIndex {
             added |= set.insert((key.last_release, position, agent));
         }
         if let (true, ByFree::Counted(counts)) = (added, &mut self.by_free) {
-            *counts.entry(key.free).or_insert(0) += 1;
+            count_in(counts, key.free);
         }
     }
 
@@ -164,12 +161,7 @@ impl QueueIndex {
     fn remove(&mut self, key: RankKey, position: u32, agent: u32) {
         let mut removed = false;
         if let ByFree::Ranked(buckets, spares) = &mut self.by_free {
-            if let Some(bucket) = buckets.get_mut(&Reverse(key.free)) {
-                removed |= bucket.remove(&(key.last_assignment, position, agent));
-                if bucket.is_empty() {
-                    spares.0.extend(buckets.remove(&Reverse(key.free)));
-                }
-            }
+            removed |= leave_bucket(buckets, spares, key, position, agent);
         }
         if let Some(set) = &mut self.by_assignment {
             removed |= set.remove(&(key.last_assignment, position, agent));
@@ -178,11 +170,38 @@ impl QueueIndex {
             removed |= set.remove(&(key.last_release, position, agent));
         }
         if let (true, ByFree::Counted(counts)) = (removed, &mut self.by_free) {
-            if let Some(count) = counts.get_mut(&key.free) {
-                *count -= 1;
-                if *count == 0 {
-                    counts.remove(&key.free);
+            count_out(counts, key.free);
+        }
+    }
+
+    /// Moves a member in from `old` to `new`, touching only the orders whose
+    /// value changed: a release leaves a round-robin member where it was,
+    /// and an offer a least-active one.
+    fn rerank(&mut self, old: RankKey, new: RankKey, position: u32, agent: u32) {
+        match &mut self.by_free {
+            ByFree::Ranked(buckets, spares) => {
+                if (old.free, old.last_assignment) != (new.free, new.last_assignment) {
+                    leave_bucket(buckets, spares, old, position, agent);
+                    enter_bucket(buckets, spares, new, position, agent);
                 }
+            }
+            ByFree::Counted(counts) => {
+                if old.free != new.free {
+                    count_out(counts, old.free);
+                    count_in(counts, new.free);
+                }
+            }
+        }
+        if let Some(set) = &mut self.by_assignment {
+            if old.last_assignment != new.last_assignment {
+                set.remove(&(old.last_assignment, position, agent));
+                set.insert((new.last_assignment, position, agent));
+            }
+        }
+        if let Some(set) = &mut self.by_release {
+            if old.last_release != new.last_release {
+                set.remove(&(old.last_release, position, agent));
+                set.insert((new.last_release, position, agent));
             }
         }
     }
@@ -208,6 +227,55 @@ impl QueueIndex {
     }
 }
 
+/// Puts a member in its bucket of the highest-capacity order; whether it
+/// was not there yet.
+fn enter_bucket(
+    buckets: &mut BTreeMap<Reverse<i64>, BTreeSet<ByCounter>>,
+    spares: &mut Spares,
+    key: RankKey,
+    position: u32,
+    agent: u32,
+) -> bool {
+    buckets
+        .entry(Reverse(key.free))
+        .or_insert_with(|| spares.0.pop().unwrap_or_default())
+        .insert((key.last_assignment, position, agent))
+}
+
+/// Takes a member out of its bucket, keeping an emptied bucket's set for
+/// reuse; whether it was there.
+fn leave_bucket(
+    buckets: &mut BTreeMap<Reverse<i64>, BTreeSet<ByCounter>>,
+    spares: &mut Spares,
+    key: RankKey,
+    position: u32,
+    agent: u32,
+) -> bool {
+    let Some(bucket) = buckets.get_mut(&Reverse(key.free)) else {
+        return false;
+    };
+    let removed = bucket.remove(&(key.last_assignment, position, agent));
+    if bucket.is_empty() {
+        spares.0.extend(buckets.remove(&Reverse(key.free)));
+    }
+    removed
+}
+
+/// Counts one more member with `free` units.
+fn count_in(counts: &mut BTreeMap<i64, u32>, free: i64) {
+    *counts.entry(free).or_insert(0) += 1;
+}
+
+/// Counts one member fewer with `free` units.
+fn count_out(counts: &mut BTreeMap<i64, u32>, free: i64) {
+    if let Some(count) = counts.get_mut(&free) {
+        *count -= 1;
+        if *count == 0 {
+            counts.remove(&free);
+        }
+    }
+}
+
 impl Switchboard {
     /// The rank key agent `a` should have now, or `None` when not routable.
     fn rank_key(&self, a: usize) -> Option<RankKey> {
@@ -227,14 +295,20 @@ impl Switchboard {
         if old == new {
             return;
         }
-        if let Some(old) = old {
-            self.unrank(a, old);
-        }
-        if let Some(new) = new {
-            let agent = u32::try_from(a).unwrap_or(u32::MAX);
-            for &(q, position) in &self.state.memberships[a] {
-                self.state.queues[q].index.insert(new, position, agent);
+        let agent = u32::try_from(a).unwrap_or(u32::MAX);
+        match (old, new) {
+            (Some(old), Some(new)) => {
+                for &(q, position) in &self.state.memberships[a] {
+                    self.state.queues[q].index.rerank(old, new, position, agent);
+                }
             }
+            (Some(old), None) => self.unrank(a, old),
+            (None, Some(new)) => {
+                for &(q, position) in &self.state.memberships[a] {
+                    self.state.queues[q].index.insert(new, position, agent);
+                }
+            }
+            (None, None) => {}
         }
         self.state.agents[a].ranked_as = new;
     }
