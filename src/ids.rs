@@ -3,83 +3,95 @@
 //! IDs the caller owns (agents, work items, queues, workstreams, templates,
 //! presences, contacts) are caller-chosen strings wrapped in newtypes, so an
 //! agent id can never be passed where a queue id is expected. Their text is
-//! shared (`Arc<str>`): every output names its agent and item, and a clone is
-//! a reference count, not a copy. IDs the engine issues (notifications,
+//! shared ([`Text`]): every output names its agent and item, and a clone is
+//! a reference count (or, for built-in names, nothing), not a copy. IDs the engine issues (notifications,
 //! sessions) are sequential numbers.
 
 use std::borrow::Borrow;
 use std::fmt;
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+
+use crate::text::Text;
 
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         ///
         /// Cloning is cheap: the text is shared, not copied.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(Arc<str>);
+        pub struct $name(Text);
 
         impl $name {
             /// Wraps a caller-chosen identifier.
             pub fn new(id: impl AsRef<str>) -> Self {
-                Self(Arc::from(id.as_ref()))
+                Self(Text::from(id.as_ref()))
+            }
+
+            /// An identifier that lives for the whole program: cloning it
+            /// costs nothing, not even a reference count.
+            #[must_use]
+            pub const fn from_static(id: &'static str) -> Self {
+                Self(Text::from_static(id))
             }
 
             /// The identifier as text.
             pub fn as_str(&self) -> &str {
-                &self.0
+                self.0.as_str()
             }
-        }
 
-        impl Default for $name {
-            /// The empty id; shares one static empty text, allocating nothing.
-            fn default() -> Self {
-                Self(Arc::default())
+            /// The identifier's shared text.
+            pub fn text(&self) -> &Text {
+                &self.0
             }
         }
 
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
-                &self.0
+                self.as_str()
             }
         }
 
         impl Borrow<str> for $name {
             fn borrow(&self) -> &str {
-                &self.0
+                self.as_str()
             }
         }
 
         impl PartialEq<str> for $name {
             fn eq(&self, other: &str) -> bool {
-                &*self.0 == other
+                self.as_str() == other
             }
         }
 
         impl PartialEq<&str> for $name {
             fn eq(&self, other: &&str) -> bool {
-                &*self.0 == *other
+                self.as_str() == *other
             }
         }
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
+                f.write_str(self.as_str())
             }
         }
 
         impl From<&str> for $name {
             fn from(id: &str) -> Self {
-                Self(Arc::from(id))
+                Self(Text::from(id))
             }
         }
 
         impl From<String> for $name {
             fn from(id: String) -> Self {
-                Self(Arc::from(id))
+                Self(Text::from(id))
+            }
+        }
+
+        impl From<Text> for $name {
+            fn from(id: Text) -> Self {
+                Self(id)
             }
         }
     };
@@ -113,12 +125,6 @@ string_id!(
     QueueId
 );
 
-impl QueueId {
-    /// The shared text itself: the `{queueId}` slug renders as this (N3).
-    pub(crate) fn shared(&self) -> &Arc<str> {
-        &self.0
-    }
-}
 string_id!(
     /// A workstream: the channel and distribution rules a work item follows.
     WorkstreamId

@@ -81,6 +81,7 @@ mod session;
 mod snapshot;
 mod switchboard;
 mod template;
+mod text;
 mod timer;
 mod transfer;
 mod work;
@@ -110,4 +111,5 @@ pub use crate::template::{
     DEFAULT_ICON, DEFAULT_TIMEOUT_SECS, DesktopMode, MAX_FIELDS, MAX_TIMEOUT_SECS,
     NotificationKind, Scenario, Template, TemplateField, builtin_templates,
 };
+pub use crate::text::Text;
 pub use crate::transfer::TransferTarget;

@@ -1,7 +1,7 @@
 //! The notification lifecycle: offer, display, accept, reject, open,
 //! time-out, unseen assignment and reroute (N1–N7, T1–T9).
 
-use std::sync::Arc;
+use crate::text::Text;
 
 use serde::{Deserialize, Serialize};
 
@@ -82,7 +82,7 @@ impl Switchboard {
     }
 
     /// Renders template `t`'s title and fields for item `i` (N3).
-    fn render(&self, i: usize, t: usize) -> (Arc<str>, Vec<RenderedField>, Vec<Arc<str>>) {
+    fn render(&self, i: usize, t: usize) -> (Text, Vec<RenderedField>, Vec<Text>) {
         let slugs = Slugs {
             board: self,
             item: &self.state.items[i],
@@ -91,7 +91,7 @@ impl Switchboard {
         let (Some((_, template)), Some(texts)) =
             (self.cfg.templates.get_index(t), self.cfg.texts.get(t))
         else {
-            return (Arc::default(), Vec::new(), unresolved);
+            return (Text::default(), Vec::new(), unresolved);
         };
         let title = texts.title.render(&slugs, &mut unresolved);
         let fields = template
@@ -157,7 +157,7 @@ impl Switchboard {
             unresolved,
             // A Toast's one action is "Open" (N1, T7, T8).
             accept_label: if toast {
-                Arc::clone(&self.cfg.open_label)
+                self.cfg.open_label.clone()
             } else {
                 template.accept_label.clone()
             },

@@ -1,6 +1,6 @@
 //! Outputs: everything the engine asks the host service to do or show.
 
-use std::sync::Arc;
+use crate::text::Text;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -197,21 +197,21 @@ pub struct Notification {
     /// The template used.
     pub template: TemplateId,
     /// Rendered title; shared with the template when it holds no slug.
-    pub title: Arc<str>,
+    pub title: Text,
     /// Rendered fields.
     pub fields: Vec<RenderedField>,
     /// Slugs that did not resolve and rendered as empty text (N3), by name.
-    pub unresolved: Vec<Arc<str>>,
+    pub unresolved: Vec<Text>,
     /// Label of the accept button; "Open" on every Toast.
-    pub accept_label: Arc<str>,
+    pub accept_label: Text,
     /// Label of the reject button, when there is one.
-    pub reject_label: Option<Arc<str>>,
+    pub reject_label: Option<Text>,
     /// When it ends if nobody acts.
     pub deadline: DateTime<Utc>,
     /// Whether the in-app notification shows the countdown.
     pub show_countdown: bool,
     /// The icon path.
-    pub icon: Arc<str>,
+    pub icon: Text,
     /// Also shown on the desktop, when present (N6).
     pub desktop: Option<DesktopNotification>,
 }
@@ -220,17 +220,17 @@ pub struct Notification {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DesktopNotification {
     /// The icon, unless it is an SVG.
-    pub icon: Option<Arc<str>>,
+    pub icon: Option<Text>,
 }
 
 /// A rendered notification field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RenderedField {
     /// Header.
-    pub header: Arc<str>,
+    pub header: Text,
     /// Value with slugs replaced; shared, not copied, when it holds no
     /// slug or is one slug whose value is shared (such as the queue id).
-    pub value: Arc<str>,
+    pub value: Text,
 }
 
 /// How a notification ended (T9).

@@ -60,7 +60,7 @@ pub(crate) fn builtins() -> Vec<Presence> {
     ]
     .into_iter()
     .map(|(name, base)| Presence {
-        id: PresenceId::new(name),
+        id: PresenceId::from_static(name),
         text: name.to_owned(),
         base,
     })

@@ -215,7 +215,7 @@ impl SlugSource for Slugs<'_> {
                     .cfg
                     .queues
                     .get_index(item.queue)
-                    .map(|(id, _)| id.shared())
+                    .map(|(id, _)| id.text())
                     .filter(|id| !id.is_empty())
                     .map(SlugValue::Shared);
             }

@@ -298,12 +298,12 @@ fn d1_config_loads_from_json_with_defaults() {
     let t = &config.templates[0];
     assert_eq!(t.name.as_str(), "Chat VIP");
     assert_eq!(t.timeout_secs, 120);
-    assert_eq!(t.icon, DEFAULT_ICON.into());
-    assert_eq!(t.icon, "/webresources/msdyn_chat_icon_zfp.svg".into());
+    assert_eq!(t.icon, DEFAULT_ICON);
+    assert_eq!(t.icon, "/webresources/msdyn_chat_icon_zfp.svg");
     assert!(t.show_countdown);
-    assert_eq!(t.accept_label, "Accept".into());
+    assert_eq!(t.accept_label, "Accept");
     assert!(t.reject_button);
-    assert_eq!(t.reject_label, "Reject".into());
+    assert_eq!(t.reject_label, "Reject");
     assert_eq!(t.desktop, DesktopMode::Never);
     assert!(t.fields.is_empty());
     assert!(!t.auto_assign);

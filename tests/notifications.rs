@@ -4,8 +4,6 @@
 
 #![allow(clippy::too_many_lines)]
 
-use std::sync::Arc;
-
 mod common;
 use common::*;
 
@@ -13,7 +11,7 @@ use switchboard::{
     Agent, AgentId, Case, Channel, Config, ConfigError, Contact, ConversationState, Customer,
     DEFAULT_ICON, DesktopMode, DesktopNotification, Experience, IdKind, Input, InputError,
     Notification, NotificationEnd, NotificationId, NotificationKind, Output, PresenceReason, Queue,
-    RerouteReason, Scenario, Switchboard, Template, WorkItem, WorkLocation, Workstream,
+    RerouteReason, Scenario, Switchboard, Template, Text, WorkItem, WorkLocation, Workstream,
     builtin_templates,
 };
 
@@ -77,8 +75,8 @@ fn customer(name: &str) -> Customer {
     }
 }
 
-fn strings(list: &[&str]) -> Vec<Arc<str>> {
-    list.iter().map(|s| Arc::from(*s)).collect()
+fn strings(list: &[&str]) -> Vec<Text> {
+    list.iter().map(|s| Text::from(*s)).collect()
 }
 
 /// The single notification among `outputs`.
@@ -303,7 +301,7 @@ fn n1_record_toast_from_a_non_auto_assign_template_still_has_only_open() {
 fn n2_template_defaults_match_the_spec() {
     let expected = Template {
         name: "t".into(),
-        title: String::new(),
+        title: Text::default(),
         icon: "/webresources/msdyn_chat_icon_zfp.svg".into(),
         timeout_secs: 120,
         show_countdown: true,

@@ -1,7 +1,5 @@
 //! Whole-configuration validation (D1), compiled into dense lookups.
 
-use std::sync::Arc;
-
 use indexmap::IndexMap;
 
 use crate::hash::{FastHash, FastMap};
@@ -12,7 +10,8 @@ use super::{
 use crate::error::{ConfigError, IdKind};
 use crate::ids::{AgentId, PresenceId, ProfileId, QueueId, TemplateId, WorkstreamId};
 use crate::presence::{self, BaseStatus, Presence};
-use crate::template::{self, MAX_FIELDS, MAX_TIMEOUT_SECS, Scenario, Template, Text};
+use crate::template::{self, MAX_FIELDS, MAX_TIMEOUT_SECS, Parsed, Scenario, Template};
+use crate::text::Text;
 
 /// Largest work-item limit of a profile (C2).
 const MAX_PROFILE_LIMIT: u32 = 1000;
@@ -101,7 +100,7 @@ pub(crate) struct Compiled {
     /// Agents in configuration order.
     pub(crate) agents: CompiledAgents,
     /// The one action of every Toast, shared by all of them (N1).
-    pub(crate) open_label: Arc<str>,
+    pub(crate) open_label: Text,
     /// Each template's title and field values, parsed (by template index).
     pub(crate) texts: Vec<TemplateTexts>,
 }
@@ -109,19 +108,19 @@ pub(crate) struct Compiled {
 /// A template's texts, parsed once so that rendering does not scan them (N3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TemplateTexts {
-    pub(crate) title: Text,
+    pub(crate) title: Parsed,
     /// One per field, in order.
-    pub(crate) values: Box<[Text]>,
+    pub(crate) values: Box<[Parsed]>,
 }
 
 impl TemplateTexts {
     fn parse(template: &Template) -> Self {
         Self {
-            title: Text::parse(&template.title),
+            title: Parsed::parse(&template.title),
             values: template
                 .fields
                 .iter()
-                .map(|f| Text::parse(&f.value))
+                .map(|f| Parsed::parse(&f.value))
                 .collect(),
         }
     }
@@ -488,7 +487,7 @@ pub(crate) fn compile(config: &Config) -> Result<Compiled, ConfigError> {
         workstreams,
         queues,
         agents,
-        open_label: Arc::from("Open"),
+        open_label: Text::from_static("Open"),
         texts: templates.values().map(TemplateTexts::parse).collect(),
         templates,
     })

@@ -2,6 +2,9 @@
 
 use crate::config::Channel;
 
+use crate::ids::TemplateId;
+use crate::text::Text;
+
 use super::{Scenario, Template};
 
 /// Channel label used in built-in template names, e.g. `"Voice call"`.
@@ -43,60 +46,73 @@ pub(crate) fn builtin_name(channel: Channel, scenario: Scenario) -> String {
     format!("{label} - {suffix} - default")
 }
 
+/// Static text, shared by every notification without counting references.
+const fn fixed(text: &'static str) -> Text {
+    Text::from_static(text)
+}
+
+/// The four templates of a channel labelled `$label`, whose work is called
+/// `$what` in titles. Names and texts are static.
+macro_rules! channel_templates {
+    ($label:literal, $what:literal) => {
+        [
+            Template::new(TemplateId::from_static(concat!(
+                $label,
+                " - incoming authenticated - default"
+            )))
+            .with_title(fixed(concat!("Incoming ", $what)))
+            .with_field(fixed("Customer"), fixed("{customerName}"))
+            .with_field(fixed("Queue"), fixed("{queueId}")),
+            Template::new(TemplateId::from_static(concat!(
+                $label,
+                " - incoming unauthenticated - default"
+            )))
+            .with_title(fixed(concat!("Incoming ", $what)))
+            .with_field(fixed("Language"), fixed("{visitorLanguage}"))
+            .with_field(fixed("Queue"), fixed("{queueId}")),
+            Template::new(TemplateId::from_static(concat!(
+                $label,
+                " - transfer - default"
+            )))
+            .with_title(fixed(concat!($what, " transferred to you")))
+            .with_field(fixed("Customer"), fixed("{customerName}")),
+            Template::new(TemplateId::from_static(concat!(
+                $label,
+                " - consult - default"
+            )))
+            .with_title(fixed(concat!("Consult request: ", $what)))
+            .with_field(fixed("Customer"), fixed("{customerName}")),
+        ]
+    };
+}
+
 /// Every built-in template (N4), in a fixed order.
 pub fn builtin_templates() -> Vec<Template> {
-    const LABELS: [&str; 9] = [
-        "Chat",
-        "Custom messaging",
-        "Facebook",
-        "LINE",
-        "SMS",
-        "Teams",
-        "Twitter",
-        "WeChat",
-        "Voice call",
+    let channels = [
+        channel_templates!("Chat", "Chat conversation"),
+        channel_templates!("Custom messaging", "Custom messaging conversation"),
+        channel_templates!("Facebook", "Facebook conversation"),
+        channel_templates!("LINE", "LINE conversation"),
+        channel_templates!("SMS", "SMS conversation"),
+        channel_templates!("Teams", "Teams conversation"),
+        channel_templates!("Twitter", "Twitter conversation"),
+        channel_templates!("WeChat", "WeChat conversation"),
+        channel_templates!("Voice call", "call"),
     ];
-    let mut all = Vec::with_capacity(LABELS.len() * 4 + 2);
-    for label in LABELS {
-        let what = if label == "Voice call" {
-            "call".to_owned()
-        } else {
-            format!("{label} conversation")
-        };
-        all.push(
-            Template::new(format!("{label} - incoming authenticated - default"))
-                .with_title(format!("Incoming {what}"))
-                .with_field("Customer", "{customerName}")
-                .with_field("Queue", "{queueId}"),
-        );
-        all.push(
-            Template::new(format!("{label} - incoming unauthenticated - default"))
-                .with_title(format!("Incoming {what}"))
-                .with_field("Language", "{visitorLanguage}")
-                .with_field("Queue", "{queueId}"),
-        );
-        all.push(
-            Template::new(format!("{label} - transfer - default"))
-                .with_title(format!("{what} transferred to you"))
-                .with_field("Customer", "{customerName}"),
-        );
-        all.push(
-            Template::new(format!("{label} - consult - default"))
-                .with_title(format!("Consult request: {what}"))
-                .with_field("Customer", "{customerName}"),
-        );
-    }
+    let mut all: Vec<Template> = channels.into_iter().flatten().collect();
     all.push(
-        Template::new("Voice call - supervisor assign - default")
-            .with_title("A supervisor assigned you a call")
-            .with_field("Customer", "{customerName}")
-            .with_auto_assign(true, false),
+        Template::new(TemplateId::from_static(
+            "Voice call - supervisor assign - default",
+        ))
+        .with_title(fixed("A supervisor assigned you a call"))
+        .with_field(fixed("Customer"), fixed("{customerName}"))
+        .with_auto_assign(true, false),
     );
     all.push(
-        Template::new(RECORD_TEMPLATE)
-            .with_title("New record assigned")
-            .with_field("Case", "{caseTitle}")
-            .with_field("Case number", "{caseId}")
+        Template::new(TemplateId::from_static(RECORD_TEMPLATE))
+            .with_title(fixed("New record assigned"))
+            .with_field(fixed("Case"), fixed("{caseTitle}"))
+            .with_field(fixed("Case number"), fixed("{caseId}"))
             .with_auto_assign(true, false),
     );
     all

@@ -5,13 +5,12 @@ mod render;
 
 pub(crate) use catalogue::builtin_name;
 pub use catalogue::builtin_templates;
-pub(crate) use render::{SlugKey, SlugSource, SlugValue, Text, check_braces};
-
-use std::sync::Arc;
+pub(crate) use render::{Parsed, SlugKey, SlugSource, SlugValue, check_braces};
 
 use serde::{Deserialize, Serialize};
 
 use crate::ids::TemplateId;
+use crate::text::Text;
 
 /// Default icon path (N2).
 pub const DEFAULT_ICON: &str = "/webresources/msdyn_chat_icon_zfp.svg";
@@ -38,16 +37,16 @@ pub enum DesktopMode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TemplateField {
     /// Header shown to the agent, e.g. `"Customer"`.
-    pub header: Arc<str>,
+    pub header: Text,
     /// Value with slugs, e.g. `"{customerName}"`.
-    pub value: String,
+    pub value: Text,
 }
 
 impl TemplateField {
     /// A field with a header and a value.
-    pub fn new(header: impl AsRef<str>, value: impl Into<String>) -> Self {
+    pub fn new(header: impl Into<Text>, value: impl Into<Text>) -> Self {
         Self {
-            header: Arc::from(header.as_ref()),
+            header: header.into(),
             value: value.into(),
         }
     }
@@ -63,19 +62,19 @@ pub struct Template {
     /// Unique name, at most 100 characters; never shown to agents.
     pub name: TemplateId,
     /// Title shown to the agent, at most 100 characters, may hold slugs.
-    pub title: String,
+    pub title: Text,
     /// Icon path, at most 1024 characters.
-    pub icon: Arc<str>,
+    pub icon: Text,
     /// Seconds the agent has to act, 1–500.
     pub timeout_secs: u32,
     /// Whether the countdown is shown (forced on by auto-accept).
     pub show_countdown: bool,
     /// Label of the accept button, at most 100 characters ("Open" with auto-assign).
-    pub accept_label: Arc<str>,
+    pub accept_label: Text,
     /// Whether a reject button is shown (always off with auto-assign).
     pub reject_button: bool,
     /// Label of the reject button, at most 100 characters.
-    pub reject_label: Arc<str>,
+    pub reject_label: Text,
     /// When the notification also goes to the desktop.
     pub desktop: DesktopMode,
     /// At most four header/value fields.
@@ -97,13 +96,13 @@ impl Template {
     pub fn new(name: impl Into<TemplateId>) -> Self {
         Self {
             name: name.into(),
-            title: String::new(),
-            icon: Arc::from(DEFAULT_ICON),
+            title: Text::default(),
+            icon: Text::from_static(DEFAULT_ICON),
             timeout_secs: DEFAULT_TIMEOUT_SECS,
             show_countdown: true,
-            accept_label: Arc::from("Accept"),
+            accept_label: Text::from_static("Accept"),
             reject_button: true,
-            reject_label: Arc::from("Reject"),
+            reject_label: Text::from_static("Reject"),
             desktop: DesktopMode::Never,
             fields: Vec::new(),
             auto_assign: false,
@@ -113,7 +112,7 @@ impl Template {
 
     /// Sets the title.
     #[must_use]
-    pub fn with_title(mut self, title: impl Into<String>) -> Self {
+    pub fn with_title(mut self, title: impl Into<Text>) -> Self {
         self.title = title.into();
         self
     }
@@ -127,7 +126,7 @@ impl Template {
 
     /// Adds a field.
     #[must_use]
-    pub fn with_field(mut self, header: impl AsRef<str>, value: impl Into<String>) -> Self {
+    pub fn with_field(mut self, header: impl Into<Text>, value: impl Into<Text>) -> Self {
         self.fields.push(TemplateField::new(header, value));
         self
     }

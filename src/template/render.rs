@@ -2,13 +2,13 @@
 //! item's values.
 //!
 //! Template texts are parsed once, at configuration, into literal runs and
-//! slugs whose keys are already classified ([`Text`]). Rendering then
+//! slugs whose keys are already classified ([`Parsed`]). Rendering then
 //! neither scans for braces nor compares key names, and a text that needs
 //! no copy is shared: a text without slugs is the template's own, a text
 //! that is one slug is the value itself when that value is shared (the
 //! queue id), and a text whose slugs all render empty is the empty text.
 
-use std::sync::Arc;
+use crate::text::Text;
 
 /// A slug key, classified at configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +48,7 @@ impl SlugKey {
 pub(crate) enum SlugValue<'a> {
     /// Text that is already shared: a rendering that is only this slug
     /// shares it too.
-    Shared(&'a Arc<str>),
+    Shared(&'a Text),
     /// Text to copy.
     Text(&'a str),
 }
@@ -73,37 +73,41 @@ pub(crate) trait SlugSource {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece {
     /// Text shown as it is.
-    Literal(Arc<str>),
+    Literal(Text),
     /// A slug: its classified key and its name as written.
-    Slug(SlugKey, Arc<str>),
+    Slug(SlugKey, Text),
 }
 
 /// A template text parsed into literal runs and slugs (N3).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Text {
+pub(crate) struct Parsed {
     pieces: Box<[Piece]>,
 }
 
-impl Text {
-    /// Parses `text`, which has passed [`check_braces`].
-    pub(crate) fn parse(text: &str) -> Self {
+impl Parsed {
+    /// Parses `text`, which has passed [`check_braces`]. Pieces of static
+    /// text (the built-in templates) stay static.
+    pub(crate) fn parse(text: &Text) -> Self {
         let mut pieces = Vec::new();
-        let mut rest = text;
-        while let Some(start) = rest.find('{') {
-            if start > 0 {
-                pieces.push(Piece::Literal(Arc::from(&rest[..start])));
-            }
-            let after = &rest[start + 1..];
-            let Some(len) = after.find('}') else {
-                // Unreachable for checked texts; keep the text as it is.
-                break;
+        let mut at = 0;
+        while let Some(open) = text[at..].find('{').map(|k| at + k) {
+            let Some(close) = text[open..].find('}').map(|k| open + k) else {
+                break; // unreachable for checked texts
             };
-            let name = &after[..len];
-            pieces.push(Piece::Slug(SlugKey::of(name), Arc::from(name)));
-            rest = &after[len + 1..];
+            if open > at {
+                pieces.push(Piece::Literal(text.slice(at..open)));
+            }
+            let name = text.slice(open + 1..close);
+            pieces.push(Piece::Slug(SlugKey::of(&name), name));
+            at = close + 1;
         }
-        if !rest.is_empty() {
-            pieces.push(Piece::Literal(Arc::from(rest)));
+        if at == 0 {
+            pieces.push(Piece::Literal(text.clone()));
+        } else if at < text.len() {
+            pieces.push(Piece::Literal(text.slice(at..text.len())));
+        }
+        if text.is_empty() {
+            pieces.clear();
         }
         Self {
             pieces: pieces.into_boxed_slice(),
@@ -112,25 +116,21 @@ impl Text {
 
     /// Renders the text, replacing each slug by its value or by nothing; an
     /// unresolved slug's name is added to `unresolved` once.
-    pub(crate) fn render(
-        &self,
-        source: &dyn SlugSource,
-        unresolved: &mut Vec<Arc<str>>,
-    ) -> Arc<str> {
-        let mut note = |name: &Arc<str>| {
+    pub(crate) fn render(&self, source: &dyn SlugSource, unresolved: &mut Vec<Text>) -> Text {
+        let mut note = |name: &Text| {
             if !unresolved.iter().any(|known| known == name) {
-                unresolved.push(Arc::clone(name));
+                unresolved.push(name.clone());
             }
         };
         match &*self.pieces {
-            [] => Arc::default(),
-            [Piece::Literal(text)] => Arc::clone(text),
+            [] => Text::default(),
+            [Piece::Literal(text)] => text.clone(),
             [Piece::Slug(key, name)] => match source.slug(*key, name) {
-                Some(SlugValue::Shared(text)) => Arc::clone(text),
-                Some(SlugValue::Text(text)) => Arc::from(text),
+                Some(SlugValue::Shared(text)) => text.clone(),
+                Some(SlugValue::Text(text)) => Text::from(text),
                 None => {
                     note(name);
-                    Arc::default()
+                    Text::default()
                 }
             },
             pieces => {
@@ -144,7 +144,7 @@ impl Text {
                         },
                     }
                 }
-                Arc::from(rendered)
+                Text::from(rendered)
             }
         }
     }
@@ -174,7 +174,7 @@ mod tests {
 
     /// Knows the customer's name and the queue id, nothing else.
     struct Fixed {
-        queue: Arc<str>,
+        queue: Text,
     }
 
     impl SlugSource for Fixed {
@@ -189,27 +189,27 @@ mod tests {
 
     fn fixed() -> Fixed {
         Fixed {
-            queue: Arc::from("billing"),
+            queue: Text::from("billing"),
         }
     }
 
     #[test]
     fn n3_renders_known_and_blanks_unknown_slugs() {
         let mut unresolved = Vec::new();
-        let text =
-            Text::parse("{customerName} / {caseId} / {caseId}").render(&fixed(), &mut unresolved);
+        let text = Parsed::parse(&Text::from_static("{customerName} / {caseId} / {caseId}"))
+            .render(&fixed(), &mut unresolved);
         assert_eq!(&*text, "Ada /  / ");
-        assert_eq!(unresolved, vec![Arc::<str>::from("caseId")]);
+        assert_eq!(unresolved, vec![Text::from("caseId")]);
     }
 
     #[test]
     fn n3_text_without_slugs_is_shared_not_copied() {
-        let parsed = Text::parse("Incoming chat");
+        let parsed = Parsed::parse(&Text::from_static("Incoming chat"));
         let mut unresolved = Vec::new();
         let first = parsed.render(&fixed(), &mut unresolved);
         let second = parsed.render(&fixed(), &mut unresolved);
         assert_eq!(&*first, "Incoming chat");
-        assert!(Arc::ptr_eq(&first, &second));
+        assert!(first.as_ptr() == second.as_ptr());
         assert!(unresolved.is_empty());
     }
 
@@ -217,26 +217,31 @@ mod tests {
     fn n3_single_slug_shares_a_shared_value_and_copies_others() {
         let source = fixed();
         let mut unresolved = Vec::new();
-        let queue = Text::parse("{queueId}").render(&source, &mut unresolved);
-        assert!(Arc::ptr_eq(&queue, &source.queue));
-        let name = Text::parse("{customerName}").render(&source, &mut unresolved);
+        let queue = Parsed::parse(&Text::from_static("{queueId}")).render(&source, &mut unresolved);
+        assert!(queue.as_ptr() == source.queue.as_ptr());
+        let name =
+            Parsed::parse(&Text::from_static("{customerName}")).render(&source, &mut unresolved);
         assert_eq!(&*name, "Ada");
-        let missing = Text::parse("{caseTitle}").render(&source, &mut unresolved);
+        let missing =
+            Parsed::parse(&Text::from_static("{caseTitle}")).render(&source, &mut unresolved);
         assert_eq!(&*missing, "");
-        assert_eq!(&*Text::parse("").render(&source, &mut unresolved), "");
-        assert_eq!(unresolved, vec![Arc::<str>::from("caseTitle")]);
+        assert_eq!(
+            &*Parsed::parse(&Text::from_static("")).render(&source, &mut unresolved),
+            ""
+        );
+        assert_eq!(unresolved, vec![Text::from("caseTitle")]);
     }
 
     #[test]
     fn n3_slug_keys_are_classified_once() {
-        let parsed = Text::parse("a{queueId}b{botSentiment}");
+        let parsed = Parsed::parse(&Text::from_static("a{queueId}b{botSentiment}"));
         assert_eq!(
             &*parsed.pieces,
             &[
-                Piece::Literal(Arc::from("a")),
-                Piece::Slug(SlugKey::QueueId, Arc::from("queueId")),
-                Piece::Literal(Arc::from("b")),
-                Piece::Slug(SlugKey::Context, Arc::from("botSentiment")),
+                Piece::Literal(Text::from("a")),
+                Piece::Slug(SlugKey::QueueId, Text::from("queueId")),
+                Piece::Literal(Text::from("b")),
+                Piece::Slug(SlugKey::Context, Text::from("botSentiment")),
             ]
         );
     }
