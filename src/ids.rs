@@ -30,9 +30,10 @@ macro_rules! string_id {
             }
 
             /// An identifier that lives for the whole program: cloning it
-            /// costs nothing, not even a reference count.
+            /// costs nothing, not even a reference count. Pass a reference
+            /// to a string literal or constant: `from_static(&"ada")`.
             #[must_use]
-            pub const fn from_static(id: &'static str) -> Self {
+            pub const fn from_static(id: &'static &'static str) -> Self {
                 Self(Text::from_static(id))
             }
 

@@ -51,17 +51,17 @@ pub mod builtin {
 pub(crate) fn builtins() -> Vec<Presence> {
     use builtin::{AVAILABLE, AWAY, BUSY, BUSY_DND, INACTIVE, OFFLINE};
     [
-        (AVAILABLE, BaseStatus::Available),
-        (BUSY, BaseStatus::Busy),
-        (BUSY_DND, BaseStatus::BusyDnd),
-        (AWAY, BaseStatus::Away),
-        (OFFLINE, BaseStatus::Offline),
-        (INACTIVE, BaseStatus::Away),
+        (&AVAILABLE, BaseStatus::Available),
+        (&BUSY, BaseStatus::Busy),
+        (&BUSY_DND, BaseStatus::BusyDnd),
+        (&AWAY, BaseStatus::Away),
+        (&OFFLINE, BaseStatus::Offline),
+        (&INACTIVE, BaseStatus::Away),
     ]
     .into_iter()
     .map(|(name, base)| Presence {
         id: PresenceId::from_static(name),
-        text: name.to_owned(),
+        text: (*name).to_owned(),
         base,
     })
     .collect()

@@ -487,7 +487,7 @@ pub(crate) fn compile(config: &Config) -> Result<Compiled, ConfigError> {
         workstreams,
         queues,
         agents,
-        open_label: Text::from_static("Open"),
+        open_label: Text::from_static(&"Open"),
         texts: templates.values().map(TemplateTexts::parse).collect(),
         templates,
     })

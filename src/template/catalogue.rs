@@ -47,7 +47,7 @@ pub(crate) fn builtin_name(channel: Channel, scenario: Scenario) -> String {
 }
 
 /// Static text, shared by every notification without counting references.
-const fn fixed(text: &'static str) -> Text {
+const fn fixed(text: &'static &'static str) -> Text {
     Text::from_static(text)
 }
 
@@ -56,32 +56,32 @@ const fn fixed(text: &'static str) -> Text {
 macro_rules! channel_templates {
     ($label:literal, $what:literal) => {
         [
-            Template::new(TemplateId::from_static(concat!(
+            Template::new(TemplateId::from_static(&concat!(
                 $label,
                 " - incoming authenticated - default"
             )))
-            .with_title(fixed(concat!("Incoming ", $what)))
-            .with_field(fixed("Customer"), fixed("{customerName}"))
-            .with_field(fixed("Queue"), fixed("{queueId}")),
-            Template::new(TemplateId::from_static(concat!(
+            .with_title(fixed(&concat!("Incoming ", $what)))
+            .with_field(fixed(&"Customer"), fixed(&"{customerName}"))
+            .with_field(fixed(&"Queue"), fixed(&"{queueId}")),
+            Template::new(TemplateId::from_static(&concat!(
                 $label,
                 " - incoming unauthenticated - default"
             )))
-            .with_title(fixed(concat!("Incoming ", $what)))
-            .with_field(fixed("Language"), fixed("{visitorLanguage}"))
-            .with_field(fixed("Queue"), fixed("{queueId}")),
-            Template::new(TemplateId::from_static(concat!(
+            .with_title(fixed(&concat!("Incoming ", $what)))
+            .with_field(fixed(&"Language"), fixed(&"{visitorLanguage}"))
+            .with_field(fixed(&"Queue"), fixed(&"{queueId}")),
+            Template::new(TemplateId::from_static(&concat!(
                 $label,
                 " - transfer - default"
             )))
-            .with_title(fixed(concat!($what, " transferred to you")))
-            .with_field(fixed("Customer"), fixed("{customerName}")),
-            Template::new(TemplateId::from_static(concat!(
+            .with_title(fixed(&concat!($what, " transferred to you")))
+            .with_field(fixed(&"Customer"), fixed(&"{customerName}")),
+            Template::new(TemplateId::from_static(&concat!(
                 $label,
                 " - consult - default"
             )))
-            .with_title(fixed(concat!("Consult request: ", $what)))
-            .with_field(fixed("Customer"), fixed("{customerName}")),
+            .with_title(fixed(&concat!("Consult request: ", $what)))
+            .with_field(fixed(&"Customer"), fixed(&"{customerName}")),
         ]
     };
 }
@@ -102,17 +102,17 @@ pub fn builtin_templates() -> Vec<Template> {
     let mut all: Vec<Template> = channels.into_iter().flatten().collect();
     all.push(
         Template::new(TemplateId::from_static(
-            "Voice call - supervisor assign - default",
+            &"Voice call - supervisor assign - default",
         ))
-        .with_title(fixed("A supervisor assigned you a call"))
-        .with_field(fixed("Customer"), fixed("{customerName}"))
+        .with_title(fixed(&"A supervisor assigned you a call"))
+        .with_field(fixed(&"Customer"), fixed(&"{customerName}"))
         .with_auto_assign(true, false),
     );
     all.push(
-        Template::new(TemplateId::from_static(RECORD_TEMPLATE))
-            .with_title(fixed("New record assigned"))
-            .with_field(fixed("Case"), fixed("{caseTitle}"))
-            .with_field(fixed("Case number"), fixed("{caseId}"))
+        Template::new(TemplateId::from_static(&RECORD_TEMPLATE))
+            .with_title(fixed(&"New record assigned"))
+            .with_field(fixed(&"Case"), fixed(&"{caseTitle}"))
+            .with_field(fixed(&"Case number"), fixed(&"{caseId}"))
             .with_auto_assign(true, false),
     );
     all

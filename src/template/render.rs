@@ -30,6 +30,19 @@ pub(crate) enum SlugKey {
 }
 
 impl SlugKey {
+    /// The key's name as static text, for every key but context ones.
+    fn name(self) -> Option<Text> {
+        Some(Text::from_static(match self {
+            Self::CustomerName => &"customerName",
+            Self::CustomerEntityName => &"customerEntityName",
+            Self::CustomerRecordId => &"customerRecordId",
+            Self::CaseId => &"caseId",
+            Self::CaseTitle => &"caseTitle",
+            Self::QueueId => &"queueId",
+            Self::Context => return None,
+        }))
+    }
+
     fn of(key: &str) -> Self {
         match key {
             "customerName" => Self::CustomerName,
@@ -98,7 +111,8 @@ impl Parsed {
                 pieces.push(Piece::Literal(text.slice(at..open)));
             }
             let name = text.slice(open + 1..close);
-            pieces.push(Piece::Slug(SlugKey::of(&name), name));
+            let key = SlugKey::of(&name);
+            pieces.push(Piece::Slug(key, key.name().unwrap_or(name)));
             at = close + 1;
         }
         if at == 0 {
@@ -196,7 +210,7 @@ mod tests {
     #[test]
     fn n3_renders_known_and_blanks_unknown_slugs() {
         let mut unresolved = Vec::new();
-        let text = Parsed::parse(&Text::from_static("{customerName} / {caseId} / {caseId}"))
+        let text = Parsed::parse(&Text::from_static(&"{customerName} / {caseId} / {caseId}"))
             .render(&fixed(), &mut unresolved);
         assert_eq!(&*text, "Ada /  / ");
         assert_eq!(unresolved, vec![Text::from("caseId")]);
@@ -204,7 +218,7 @@ mod tests {
 
     #[test]
     fn n3_text_without_slugs_is_shared_not_copied() {
-        let parsed = Parsed::parse(&Text::from_static("Incoming chat"));
+        let parsed = Parsed::parse(&Text::from_static(&"Incoming chat"));
         let mut unresolved = Vec::new();
         let first = parsed.render(&fixed(), &mut unresolved);
         let second = parsed.render(&fixed(), &mut unresolved);
@@ -217,16 +231,17 @@ mod tests {
     fn n3_single_slug_shares_a_shared_value_and_copies_others() {
         let source = fixed();
         let mut unresolved = Vec::new();
-        let queue = Parsed::parse(&Text::from_static("{queueId}")).render(&source, &mut unresolved);
+        let queue =
+            Parsed::parse(&Text::from_static(&"{queueId}")).render(&source, &mut unresolved);
         assert!(queue.as_ptr() == source.queue.as_ptr());
         let name =
-            Parsed::parse(&Text::from_static("{customerName}")).render(&source, &mut unresolved);
+            Parsed::parse(&Text::from_static(&"{customerName}")).render(&source, &mut unresolved);
         assert_eq!(&*name, "Ada");
         let missing =
-            Parsed::parse(&Text::from_static("{caseTitle}")).render(&source, &mut unresolved);
+            Parsed::parse(&Text::from_static(&"{caseTitle}")).render(&source, &mut unresolved);
         assert_eq!(&*missing, "");
         assert_eq!(
-            &*Parsed::parse(&Text::from_static("")).render(&source, &mut unresolved),
+            &*Parsed::parse(&Text::from_static(&"")).render(&source, &mut unresolved),
             ""
         );
         assert_eq!(unresolved, vec![Text::from("caseTitle")]);
@@ -234,7 +249,7 @@ mod tests {
 
     #[test]
     fn n3_slug_keys_are_classified_once() {
-        let parsed = Parsed::parse(&Text::from_static("a{queueId}b{botSentiment}"));
+        let parsed = Parsed::parse(&Text::from_static(&"a{queueId}b{botSentiment}"));
         assert_eq!(
             &*parsed.pieces,
             &[
