@@ -222,7 +222,7 @@ pub enum Input {
     /// A contact was added or changed (K2).
     ContactUpserted(Contact),
     /// Forget every closed work item (*ours*). A closed item keeps only its
-    /// id (about 100 bytes), so that inputs naming it are still refused as
+    /// id (about 90 bytes), so that inputs naming it are still refused as
     /// transitions from `Closed` and its id cannot arrive twice; a
     /// long-running host sends this now and then (say, daily) to let those
     /// ids go. Afterwards they are unknown (`UnknownWorkItem`) and may
