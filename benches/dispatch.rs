@@ -12,7 +12,8 @@
 mod cycle;
 
 use chrono::TimeDelta;
-use criterion::{BenchmarkId, Criterion, Throughput, black_box, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, black_box, criterion_main};
 use switchboard::{AssignmentMethod, Input, QueueId, WorkstreamId};
 
 use cycle::{Line, cycle, start, warm_engine};
@@ -32,21 +33,7 @@ fn dispatch(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     for (name, method) in METHODS {
         for agents in [1_000, 10_000, 100_000] {
-            let mut sb = warm_engine(agents, method);
-            let mut n = 0_u64;
-            let line: Line = (WorkstreamId::new("chat"), QueueId::new("q"));
-            group.bench_function(BenchmarkId::new(name, agents), |b| {
-                b.iter(|| {
-                    n += 1;
-                    let ms = i64::try_from(n).unwrap_or(i64::MAX);
-                    black_box(cycle(
-                        &mut sb,
-                        start() + TimeDelta::milliseconds(ms),
-                        n,
-                        &line,
-                    ))
-                });
-            });
+            bench_cycles(&mut group, name, agents, method, None);
         }
     }
     group.finish();
@@ -56,22 +43,33 @@ fn dispatch_forgetting(c: &mut Criterion) {
     let mut group = c.benchmark_group("dispatch_forgetting");
     group.throughput(Throughput::Elements(1));
     for (name, method) in METHODS {
-        let agents = 10_000;
-        let mut sb = warm_engine(agents, method);
-        let mut n = 0_u64;
-        let line: Line = (WorkstreamId::new("chat"), QueueId::new("q"));
-        group.bench_function(BenchmarkId::new(name, agents), |b| {
-            b.iter(|| {
-                n += 1;
-                let now = start() + TimeDelta::milliseconds(i64::try_from(n).unwrap_or(i64::MAX));
-                if n % FORGET_EVERY == 0 {
-                    sb.handle(now, Input::ForgetClosed).expect("forget");
-                }
-                black_box(cycle(&mut sb, now, n, &line))
-            });
-        });
+        bench_cycles(&mut group, name, 10_000, method, Some(FORGET_EVERY));
     }
     group.finish();
+}
+
+/// Benches the cycle as `<group>/<name>/<agents>` on a warm engine of
+/// `agents`, the host forgetting closed ids every `forget_every` cycles.
+fn bench_cycles(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    agents: usize,
+    method: AssignmentMethod,
+    forget_every: Option<u64>,
+) {
+    let mut sb = warm_engine(agents, method);
+    let mut n = 0_u64;
+    let line: Line = (WorkstreamId::new("chat"), QueueId::new("q"));
+    group.bench_function(BenchmarkId::new(name, agents), |b| {
+        b.iter(|| {
+            n += 1;
+            let now = start() + TimeDelta::milliseconds(i64::try_from(n).unwrap_or(i64::MAX));
+            if forget_every.is_some_and(|every| n % every == 0) {
+                sb.handle(now, Input::ForgetClosed).expect("forget");
+            }
+            black_box(cycle(&mut sb, now, n, &line))
+        });
+    });
 }
 
 mod group {

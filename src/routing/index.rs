@@ -38,22 +38,51 @@ enum ByFree {
     /// few values (idle agents all have their whole capacity free): moving
     /// an agent between buckets touches one large set and one small one,
     /// where a single ordered set would be searched in full twice.
-    Ranked(BTreeMap<Reverse<i64>, BTreeSet<ByCounter>>, Spares),
+    Ranked(Buckets),
     /// How many members have each number of free units, where the queue
     /// ranks by something else.
     Counted(BTreeMap<i64, u32>),
 }
 
-/// Emptied bucket sets kept for reuse. An emptied set keeps its node, so
-/// reusing it saves an allocation and a free each time an agent moves to a
-/// number of free units nobody else has (in a quiet queue: every offer and
-/// every release). Not part of the index's value: any two are equal.
+/// The highest-capacity order: one set of members per number of free
+/// units, most first.
 #[derive(Debug, Clone, Default)]
-struct Spares(Vec<BTreeSet<ByCounter>>);
+struct Buckets {
+    sets: BTreeMap<Reverse<i64>, BTreeSet<ByCounter>>,
+    /// Emptied sets kept for reuse. An emptied set keeps its node, so
+    /// reusing it saves an allocation and a free each time an agent moves
+    /// to a number of free units nobody else has (in a quiet queue: every
+    /// offer and every release). Not part of the order's value.
+    spares: Vec<BTreeSet<ByCounter>>,
+}
 
-impl PartialEq for Spares {
-    fn eq(&self, _: &Self) -> bool {
-        true
+impl PartialEq for Buckets {
+    fn eq(&self, other: &Self) -> bool {
+        self.sets == other.sets
+    }
+}
+
+impl Buckets {
+    /// Puts a member in its bucket; whether it was not there yet.
+    fn enter(&mut self, key: RankKey, position: u32, agent: u32) -> bool {
+        let spares = &mut self.spares;
+        self.sets
+            .entry(Reverse(key.free))
+            .or_insert_with(|| spares.pop().unwrap_or_default())
+            .insert((key.last_assignment, position, agent))
+    }
+
+    /// Takes a member out of its bucket, keeping an emptied bucket's set
+    /// for reuse; whether it was there.
+    fn leave(&mut self, key: RankKey, position: u32, agent: u32) -> bool {
+        let Some(bucket) = self.sets.get_mut(&Reverse(key.free)) else {
+            return false;
+        };
+        let removed = bucket.remove(&(key.last_assignment, position, agent));
+        if bucket.is_empty() {
+            self.spares.extend(self.sets.remove(&Reverse(key.free)));
+        }
+        removed
     }
 }
 
@@ -66,7 +95,10 @@ impl Default for ByFree {
 impl ByFree {
     fn most_free(&self) -> Option<i64> {
         match self {
-            ByFree::Ranked(buckets, _) => buckets.first_key_value().map(|(Reverse(free), _)| *free),
+            ByFree::Ranked(buckets) => buckets
+                .sets
+                .first_key_value()
+                .map(|(Reverse(free), _)| *free),
             ByFree::Counted(counts) => counts.last_key_value().map(|(&free, _)| free),
         }
     }
@@ -74,7 +106,7 @@ impl ByFree {
     /// How many members it holds.
     fn len(&self) -> usize {
         match self {
-            ByFree::Ranked(buckets, _) => buckets.values().map(BTreeSet::len).sum(),
+            ByFree::Ranked(buckets) => buckets.sets.values().map(BTreeSet::len).sum(),
             ByFree::Counted(counts) => counts.values().map(|&n| n as usize).sum(),
         }
     }
@@ -131,7 +163,7 @@ impl QueueIndex {
         };
         Self {
             by_free: if ranked {
-                ByFree::Ranked(BTreeMap::new(), Spares::default())
+                ByFree::Ranked(Buckets::default())
             } else {
                 ByFree::Counted(BTreeMap::new())
             },
@@ -143,8 +175,8 @@ impl QueueIndex {
     /// Adds a member's entries; nothing when they are already in.
     fn insert(&mut self, key: RankKey, position: u32, agent: u32) {
         let mut added = false;
-        if let ByFree::Ranked(buckets, spares) = &mut self.by_free {
-            added |= enter_bucket(buckets, spares, key, position, agent);
+        if let ByFree::Ranked(buckets) = &mut self.by_free {
+            added |= buckets.enter(key, position, agent);
         }
         if let Some(set) = &mut self.by_assignment {
             added |= set.insert((key.last_assignment, position, agent));
@@ -160,8 +192,8 @@ impl QueueIndex {
     /// Removes a member's entries; nothing when they are not in.
     fn remove(&mut self, key: RankKey, position: u32, agent: u32) {
         let mut removed = false;
-        if let ByFree::Ranked(buckets, spares) = &mut self.by_free {
-            removed |= leave_bucket(buckets, spares, key, position, agent);
+        if let ByFree::Ranked(buckets) = &mut self.by_free {
+            removed |= buckets.leave(key, position, agent);
         }
         if let Some(set) = &mut self.by_assignment {
             removed |= set.remove(&(key.last_assignment, position, agent));
@@ -179,10 +211,10 @@ impl QueueIndex {
     /// and an offer a least-active one.
     fn rerank(&mut self, old: RankKey, new: RankKey, position: u32, agent: u32) {
         match &mut self.by_free {
-            ByFree::Ranked(buckets, spares) => {
+            ByFree::Ranked(buckets) => {
                 if (old.free, old.last_assignment) != (new.free, new.last_assignment) {
-                    leave_bucket(buckets, spares, old, position, agent);
-                    enter_bucket(buckets, spares, new, position, agent);
+                    buckets.leave(old, position, agent);
+                    buckets.enter(new, position, agent);
                 }
             }
             ByFree::Counted(counts) => {
@@ -216,7 +248,7 @@ impl QueueIndex {
         let set = match method {
             AssignmentMethod::HighestCapacity => {
                 return match &self.by_free {
-                    ByFree::Ranked(buckets, _) => Ranked::Buckets(buckets.values().flatten()),
+                    ByFree::Ranked(buckets) => Ranked::Buckets(buckets.sets.values().flatten()),
                     ByFree::Counted(_) => Ranked::Set(None),
                 };
             }
@@ -225,40 +257,6 @@ impl QueueIndex {
         };
         Ranked::Set(set.as_ref().map(BTreeSet::iter))
     }
-}
-
-/// Puts a member in its bucket of the highest-capacity order; whether it
-/// was not there yet.
-fn enter_bucket(
-    buckets: &mut BTreeMap<Reverse<i64>, BTreeSet<ByCounter>>,
-    spares: &mut Spares,
-    key: RankKey,
-    position: u32,
-    agent: u32,
-) -> bool {
-    buckets
-        .entry(Reverse(key.free))
-        .or_insert_with(|| spares.0.pop().unwrap_or_default())
-        .insert((key.last_assignment, position, agent))
-}
-
-/// Takes a member out of its bucket, keeping an emptied bucket's set for
-/// reuse; whether it was there.
-fn leave_bucket(
-    buckets: &mut BTreeMap<Reverse<i64>, BTreeSet<ByCounter>>,
-    spares: &mut Spares,
-    key: RankKey,
-    position: u32,
-    agent: u32,
-) -> bool {
-    let Some(bucket) = buckets.get_mut(&Reverse(key.free)) else {
-        return false;
-    };
-    let removed = bucket.remove(&(key.last_assignment, position, agent));
-    if bucket.is_empty() {
-        spares.0.extend(buckets.remove(&Reverse(key.free)));
-    }
-    removed
 }
 
 /// Counts one more member with `free` units.
