@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, btree_map, btree_set};
-use std::iter::Flatten;
+use std::iter::FlatMap;
 
 use crate::config::AssignmentMethod;
 use crate::switchboard::Switchboard;
@@ -28,6 +28,51 @@ pub(crate) struct RankKey {
 
 /// One member's entry: rank value, then position in the queue, then agent index.
 type ByCounter = (u64, u32, u32);
+
+/// Members ordered by a counter (last assignment or last release), then
+/// queue position: best (lowest) first. Kept in reverse in the B-tree: a
+/// member re-entering an order mostly has the highest counter of all, and
+/// std's B-tree scans each node from the left, so putting it at the left
+/// edge takes one comparison a level where the right edge took a dozen;
+/// the best member, taken out when it is offered work, is then the last
+/// one, which `pop_last` reaches without comparing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Order(BTreeSet<Reverse<ByCounter>>);
+
+impl Order {
+    /// Adds a member; whether it was not there yet.
+    fn insert(&mut self, counter: u64, position: u32, agent: u32) -> bool {
+        self.0.insert(Reverse((counter, position, agent)))
+    }
+
+    /// Removes a member; whether it was there.
+    fn remove(&mut self, counter: u64, position: u32, agent: u32) -> bool {
+        let entry = Reverse((counter, position, agent));
+        if self.0.last() == Some(&entry) {
+            return self.0.pop_last().is_some();
+        }
+        self.0.remove(&entry)
+    }
+
+    /// Agent indexes, best first.
+    fn agents(&self) -> OrderAgents<'_> {
+        self.0.iter().rev()
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// An [`Order`]'s members, best first.
+pub(crate) type OrderAgents<'a> = std::iter::Rev<btree_set::Iter<'a, Reverse<ByCounter>>>;
+
+/// [`Order::agents`] as a function pointer, to name the flattened iterator.
+pub(crate) type AgentsOf<'a> = fn(&'a Order) -> OrderAgents<'a>;
 
 /// Routable members by free units: how the quick "nobody has room" check is
 /// answered, and, for highest-capacity queues, their ranking.
@@ -48,12 +93,12 @@ enum ByFree {
 /// units, most first.
 #[derive(Debug, Clone, Default)]
 struct Buckets {
-    sets: BTreeMap<Reverse<i64>, BTreeSet<ByCounter>>,
+    sets: BTreeMap<Reverse<i64>, Order>,
     /// Emptied sets kept for reuse. An emptied set keeps its node, so
     /// reusing it saves an allocation and a free each time an agent moves
     /// to a number of free units nobody else has (in a quiet queue: every
     /// offer and every release). Not part of the order's value.
-    spares: Vec<BTreeSet<ByCounter>>,
+    spares: Vec<Order>,
 }
 
 impl PartialEq for Buckets {
@@ -69,7 +114,7 @@ impl Buckets {
         self.sets
             .entry(Reverse(key.free))
             .or_insert_with(|| spares.pop().unwrap_or_default())
-            .insert((key.last_assignment, position, agent))
+            .insert(key.last_assignment, position, agent)
     }
 
     /// Takes a member out of its bucket, keeping an emptied bucket's set
@@ -78,7 +123,7 @@ impl Buckets {
         let Some(bucket) = self.sets.get_mut(&Reverse(key.free)) else {
             return false;
         };
-        let removed = bucket.remove(&(key.last_assignment, position, agent));
+        let removed = bucket.remove(key.last_assignment, position, agent);
         if bucket.is_empty() {
             self.spares.extend(self.sets.remove(&Reverse(key.free)));
         }
@@ -106,7 +151,7 @@ impl ByFree {
     /// How many members it holds.
     fn len(&self) -> usize {
         match self {
-            ByFree::Ranked(buckets) => buckets.sets.values().map(BTreeSet::len).sum(),
+            ByFree::Ranked(buckets) => buckets.sets.values().map(Order::len).sum(),
             ByFree::Counted(counts) => counts.values().map(|&n| n as usize).sum(),
         }
     }
@@ -116,9 +161,9 @@ impl ByFree {
 /// not a boxed iterator, so choosing an agent allocates nothing.
 pub(crate) enum Ranked<'a> {
     /// The highest-capacity order, bucket by bucket.
-    Buckets(Flatten<btree_map::Values<'a, Reverse<i64>, BTreeSet<ByCounter>>>),
+    Buckets(FlatMap<btree_map::Values<'a, Reverse<i64>, Order>, OrderAgents<'a>, AgentsOf<'a>>),
     /// One ordered set (none when the queue does not keep that order).
-    Set(Option<btree_set::Iter<'a, ByCounter>>),
+    Set(Option<OrderAgents<'a>>),
 }
 
 impl Iterator for Ranked<'_> {
@@ -129,7 +174,7 @@ impl Iterator for Ranked<'_> {
             Ranked::Buckets(entries) => entries.next(),
             Ranked::Set(entries) => entries.as_mut()?.next(),
         };
-        entry.map(|e| e.2 as usize)
+        entry.map(|Reverse(e)| e.2 as usize)
     }
 }
 
@@ -144,9 +189,9 @@ pub(crate) struct QueueIndex {
     /// method), counted otherwise.
     by_free: ByFree,
     /// Earliest last assignment first, then queue order (AdvancedRoundRobin), if used.
-    by_assignment: Option<BTreeSet<ByCounter>>,
+    by_assignment: Option<Order>,
     /// Earliest last release first, then queue order (LeastActive), if used.
-    by_release: Option<BTreeSet<ByCounter>>,
+    by_release: Option<Order>,
 }
 
 impl QueueIndex {
@@ -167,8 +212,8 @@ impl QueueIndex {
             } else {
                 ByFree::Counted(BTreeMap::new())
             },
-            by_assignment: assignment.then(BTreeSet::new),
-            by_release: release.then(BTreeSet::new),
+            by_assignment: assignment.then(Order::default),
+            by_release: release.then(Order::default),
         }
     }
 
@@ -179,10 +224,10 @@ impl QueueIndex {
             added |= buckets.enter(key, position, agent);
         }
         if let Some(set) = &mut self.by_assignment {
-            added |= set.insert((key.last_assignment, position, agent));
+            added |= set.insert(key.last_assignment, position, agent);
         }
         if let Some(set) = &mut self.by_release {
-            added |= set.insert((key.last_release, position, agent));
+            added |= set.insert(key.last_release, position, agent);
         }
         if let (true, ByFree::Counted(counts)) = (added, &mut self.by_free) {
             count_in(counts, key.free);
@@ -196,10 +241,10 @@ impl QueueIndex {
             removed |= buckets.leave(key, position, agent);
         }
         if let Some(set) = &mut self.by_assignment {
-            removed |= set.remove(&(key.last_assignment, position, agent));
+            removed |= set.remove(key.last_assignment, position, agent);
         }
         if let Some(set) = &mut self.by_release {
-            removed |= set.remove(&(key.last_release, position, agent));
+            removed |= set.remove(key.last_release, position, agent);
         }
         if let (true, ByFree::Counted(counts)) = (removed, &mut self.by_free) {
             count_out(counts, key.free);
@@ -226,14 +271,14 @@ impl QueueIndex {
         }
         if let Some(set) = &mut self.by_assignment {
             if old.last_assignment != new.last_assignment {
-                set.remove(&(old.last_assignment, position, agent));
-                set.insert((new.last_assignment, position, agent));
+                set.remove(old.last_assignment, position, agent);
+                set.insert(new.last_assignment, position, agent);
             }
         }
         if let Some(set) = &mut self.by_release {
             if old.last_release != new.last_release {
-                set.remove(&(old.last_release, position, agent));
-                set.insert((new.last_release, position, agent));
+                set.remove(old.last_release, position, agent);
+                set.insert(new.last_release, position, agent);
             }
         }
     }
@@ -248,14 +293,16 @@ impl QueueIndex {
         let set = match method {
             AssignmentMethod::HighestCapacity => {
                 return match &self.by_free {
-                    ByFree::Ranked(buckets) => Ranked::Buckets(buckets.sets.values().flatten()),
+                    ByFree::Ranked(buckets) => {
+                        Ranked::Buckets(buckets.sets.values().flat_map(Order::agents))
+                    }
                     ByFree::Counted(_) => Ranked::Set(None),
                 };
             }
             AssignmentMethod::AdvancedRoundRobin => &self.by_assignment,
             AssignmentMethod::LeastActive => &self.by_release,
         };
-        Ranked::Set(set.as_ref().map(BTreeSet::iter))
+        Ranked::Set(set.as_ref().map(Order::agents))
     }
 }
 
