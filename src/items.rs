@@ -35,7 +35,8 @@ pub(crate) struct Items {
     /// refusals look here.
     closed: ClosedIds,
     /// Records by slot. Slot [`CLOSED`] is the shared closed record; free
-    /// slots keep their last record until reused, and no id points at them.
+    /// slots keep their last record until reused or emptied
+    /// ([`Items::scrub_free`]), and no id points at them.
     /// Boxed, so that growing the vector moves and over-allocates pointers,
     /// not 250-byte records.
     #[allow(clippy::vec_box)] // deliberate: see above
@@ -92,7 +93,7 @@ impl Items {
 
     /// Whether `id` was ever seen.
     pub(crate) fn contains(&self, id: &WorkItemId) -> bool {
-        self.live.contains_key(id) || self.closed.contains(id.as_str())
+        self.slot_of(id).is_some()
     }
 
     /// Live slots, in arrival order.

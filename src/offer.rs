@@ -1,12 +1,11 @@
 //! The notification lifecycle: offer, display, accept, reject, open,
 //! time-out, unseen assignment and reroute (N1–N7, T1–T9).
 
-use crate::text::Text;
-
 use serde::{Deserialize, Serialize};
 
 use chrono::{DateTime, Utc};
 
+use crate::config::TemplateTexts;
 use crate::config::{Channel, Experience};
 use crate::conversation::ConversationState;
 use crate::error::InputError;
@@ -18,6 +17,7 @@ use crate::output::{
 use crate::presence::{self, BaseStatus, PresenceReason};
 use crate::switchboard::Switchboard;
 use crate::template::{DesktopMode, NotificationKind, Scenario, Template};
+use crate::text::Text;
 use crate::timer::{Timer, TimerKey};
 use crate::work::{Place, Slugs};
 
@@ -81,18 +81,18 @@ impl Switchboard {
         }
     }
 
-    /// Renders template `t`'s title and fields for item `i` (N3).
-    fn render(&self, i: usize, t: usize) -> (Text, Vec<RenderedField>, Vec<Text>) {
+    /// Renders `template` (its texts parsed as `texts`) for item `i` (N3).
+    fn render(
+        &self,
+        i: usize,
+        template: &Template,
+        texts: &TemplateTexts,
+    ) -> (Text, Vec<RenderedField>, Vec<Text>) {
         let slugs = Slugs {
             board: self,
             item: &self.state.items[i],
         };
         let mut unresolved = Vec::new();
-        let (Some((_, template)), Some(texts)) =
-            (self.cfg.templates.get_index(t), self.cfg.texts.get(t))
-        else {
-            return (Text::default(), Vec::new(), unresolved);
-        };
         let title = texts.title.render(&slugs, &mut unresolved);
         let fields = template
             .fields
@@ -135,13 +135,14 @@ impl Switchboard {
         let ws = &self.cfg.workstreams[self.state.items[i].workstream];
         let t = ws.template(scenario);
         let (template_id, template) = self.cfg.templates.get_index(t)?;
+        let texts = self.cfg.texts.get(t)?;
         let toast = toast || template.auto_assign;
         let kind = if toast {
             NotificationKind::Toast
         } else {
             NotificationKind::Alert
         };
-        let (title, fields, unresolved) = self.render(i, t);
+        let (title, fields, unresolved) = self.render(i, template, texts);
         let id = NotificationId(self.state.next_notification);
         let due = Self::after(now, template.timeout_secs);
         let deadline = due.unwrap_or(DateTime::<Utc>::MAX_UTC);

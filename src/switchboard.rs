@@ -152,13 +152,14 @@ impl Switchboard {
             .collect();
         let contacts = Contacts::new(config.contacts);
         let mut memberships = vec![Vec::new(); cfg.agents.len()];
+        let voice = cfg.has_voice();
         let queues = cfg
             .queues
             .values()
             .enumerate()
             .map(|(q, queue)| {
                 let mut state = QueueState {
-                    index: QueueIndex::for_method(queue.method, cfg.has_voice()),
+                    index: QueueIndex::for_method(queue.method, voice),
                     ..QueueState::default()
                 };
                 for &a in &queue.members {
@@ -405,8 +406,6 @@ impl Switchboard {
         }
     }
 
-    /// D6, and keeps every deadline an input at `now` can set within
-    /// chrono's range.
     /// Gives back the room a burst of outputs left (a morning's sign-ins),
     /// once the host has taken them all. Pushing into a large ring walks
     /// round all of it, a cold cache line every output or so; a small one
@@ -418,6 +417,8 @@ impl Switchboard {
         }
     }
 
+    /// D6, and keeps every deadline an input at `now` can set within
+    /// chrono's range.
     fn check_time(&self, now: DateTime<Utc>) -> Result<(), InputError> {
         self.check_clock(now)?;
         if now > self.last_safe {

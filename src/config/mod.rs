@@ -4,7 +4,7 @@
 
 mod validate;
 
-pub(crate) use validate::{Compiled, compile};
+pub(crate) use validate::{Compiled, TemplateTexts, compile};
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};

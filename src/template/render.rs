@@ -115,13 +115,12 @@ impl Parsed {
             pieces.push(Piece::Slug(key, key.name().unwrap_or(name)));
             at = close + 1;
         }
-        if at == 0 {
-            pieces.push(Piece::Literal(text.clone()));
-        } else if at < text.len() {
-            pieces.push(Piece::Literal(text.slice(at..text.len())));
-        }
-        if text.is_empty() {
-            pieces.clear();
+        match at {
+            0 if text.is_empty() => {}
+            // No slug: the text itself, shared.
+            0 => pieces.push(Piece::Literal(text.clone())),
+            _ if at < text.len() => pieces.push(Piece::Literal(text.slice(at..text.len()))),
+            _ => {}
         }
         Self {
             pieces: pieces.into_boxed_slice(),
