@@ -6,29 +6,12 @@ use crate::conversation::ConversationState;
 use crate::error::InputError;
 use crate::ids::{AgentId, WorkItemId};
 use crate::offer::Purpose;
-use crate::output::{NotificationEnd, Output};
+use crate::output::Output;
 use crate::switchboard::Switchboard;
 use crate::template::Scenario;
 use crate::work::Place;
 
 impl Switchboard {
-    /// Takes item `i` out of its queue, or ends the Alert offering it.
-    fn take_from_queue(&mut self, i: usize) {
-        match self.state.items[i].place {
-            Place::Waiting => {
-                let item = &self.state.items[i];
-                let key = item.wait_key(i);
-                let queue = &mut self.state.queues[item.queue];
-                queue.push.remove(&key, item.units);
-                queue.held.remove(&key);
-            }
-            Place::Offered { notification, .. } => {
-                self.end_alert(notification, NotificationEnd::Rescinded);
-            }
-            _ => {}
-        }
-    }
-
     /// Assigns item `i` to agent `a` regardless of presence and capacity
     /// (C4). With `toast`, a Toast of that scenario tells the agent and the
     /// session opens when they open it or it times out; with

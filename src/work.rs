@@ -14,7 +14,7 @@ use crate::conversation::{CloseReason, ConversationState};
 use crate::error::{IdKind, InputError};
 use crate::ids::{NotificationId, SessionId, WorkItemId};
 use crate::input::WorkItem;
-use crate::output::{Output, RerouteReason};
+use crate::output::{NotificationEnd, Output, RerouteReason};
 use crate::routing::QueueIndex;
 use crate::switchboard::Switchboard;
 use crate::template::{SlugKey, SlugSource, SlugValue};
@@ -486,7 +486,7 @@ impl Switchboard {
             self.state.timers.cancel(key);
         }
         if let Some(toast) = toast {
-            self.end_toast(toast, crate::output::NotificationEnd::Rescinded);
+            self.end_toast(toast, NotificationEnd::Rescinded);
         }
         match session {
             Some(session) => self.close_session(session),
@@ -495,6 +495,23 @@ impl Switchboard {
         self.end_escalation(i);
         self.release_capacity(agent, i);
         self.state.cycle_due = true;
+    }
+
+    /// Takes item `i` out of its queue, or ends the Alert offering it.
+    pub(crate) fn take_from_queue(&mut self, i: usize) {
+        match self.state.items[i].place {
+            Place::Waiting => {
+                let item = &self.state.items[i];
+                let key = item.wait_key(i);
+                let queue = &mut self.state.queues[item.queue];
+                queue.push.remove(&key, item.units);
+                queue.held.remove(&key);
+            }
+            Place::Offered { notification, .. } => {
+                self.end_alert(notification, NotificationEnd::Rescinded);
+            }
+            _ => {}
+        }
     }
 
     /// Closes an item wherever it is, then frees what it held.
@@ -508,22 +525,11 @@ impl Switchboard {
             reason,
         });
         self.end_consults(i);
-        match place {
-            Place::Waiting => {
-                let item = &self.state.items[i];
-                let key = item.wait_key(i);
-                let queue = &mut self.state.queues[item.queue];
-                queue.push.remove(&key, item.units);
-                queue.held.remove(&key);
-            }
-            Place::Offered { notification, .. } => {
-                self.end_alert(notification, crate::output::NotificationEnd::Rescinded);
-            }
-            Place::Assigned { agent, .. } => {
-                self.release_assignment(i);
-                self.follow_capacity(agent);
-            }
-            Place::Idle { .. } | Place::Closed => {}
+        if let Place::Assigned { agent, .. } = place {
+            self.release_assignment(i);
+            self.follow_capacity(agent);
+        } else {
+            self.take_from_queue(i);
         }
         self.move_item(i, Place::Closed);
         self.enter(i, ConversationState::Closed);
