@@ -1,7 +1,7 @@
 //! Capacity: units (C1) and profiles (C2–C9). What an agent holds, whether
 //! an item fits, and taking and giving back capacity as work moves.
 
-use chrono::{DateTime, Days, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Channel, ProfileReset, WrapUpBlocking};
@@ -189,16 +189,16 @@ impl Switchboard {
         self.reindex(a);
     }
 
-    /// The first local midnight after `now`, in UTC (C6).
-    /// `None` past the end of chrono's range.
+    /// The first local midnight after `now`, in UTC (C6); `None` past
+    /// the end of chrono's range. Counted in seconds since the epoch, so a
+    /// local time outside chrono's range (its first hours, west of UTC)
+    /// still finds the midnight that is inside it.
     fn next_local_midnight(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let offset = TimeDelta::minutes(self.cfg.org.utc_offset_minutes.into());
-        let local = now.naive_utc().checked_add_signed(offset)?;
-        let next = local
-            .date()
-            .checked_add_days(Days::new(1))?
-            .and_time(NaiveTime::MIN);
-        Some(next.checked_sub_signed(offset)?.and_utc())
+        const DAY: i64 = 86_400;
+        let offset = i64::from(self.cfg.org.utc_offset_minutes) * 60;
+        let local = now.timestamp() + offset;
+        let midnight = (local.div_euclid(DAY) + 1) * DAY - offset;
+        DateTime::from_timestamp(midnight, 0)
     }
 
     /// Local midnight: end-of-day profiles let go of closed items (C6).

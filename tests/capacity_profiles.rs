@@ -1190,6 +1190,41 @@ fn c6_end_of_day_profile_releases_at_local_midnight_west_of_utc() {
 }
 
 #[test]
+fn c6_end_of_day_at_the_start_of_the_range_west_of_utc() {
+    // At chrono's first instant it is still the day before locally (UTC-5),
+    // a local time chrono cannot hold; the local midnight, 05:00 UTC on
+    // its first day, is inside the range and releases the profile.
+    let min = chrono::DateTime::<Utc>::MIN_UTC;
+    let secs = |s: i64| min + chrono::TimeDelta::seconds(s);
+    let mut sb = Switchboard::new(end_of_day_config(-300)).expect("valid");
+    sb.handle(secs(0), sign_in("ada")).expect("sign in");
+    sb.handle(secs(1), chat("c1")).expect("arrive");
+    sb.handle(secs(2), accept(1)).expect("accept");
+    sb.handle(secs(3), chat("c2")).expect("arrive");
+    sb.handle(secs(10), end("c1")).expect("end");
+    sb.handle(secs(20), close("c1")).expect("close");
+    while sb.poll_output().is_some() {}
+    let midnight = secs(5 * 3600);
+    assert_eq!(sb.poll_timeout(), Some(midnight));
+    sb.tick(midnight).expect("tick");
+    let outputs: Vec<Output> = std::iter::from_fn(|| sb.poll_output()).collect();
+    assert_eq!(
+        outputs.first(),
+        Some(&Output::PresenceChanged {
+            agent: "ada".into(),
+            from: DND.into(),
+            to: AVAILABLE.into(),
+            why: PresenceReason::Computed,
+        })
+    );
+    assert!(
+        matches!(outputs.get(1), Some(Output::Notify(n)) if n.item == "c2" && n.agent == "ada"),
+        "{outputs:?}"
+    );
+    assert_eq!(outputs.len(), 2);
+}
+
+#[test]
 fn c6_immediate_profile_alongside_releases_on_close() {
     // The same agent holds an immediate profile too; only it frees on close.
     let mut c = end_of_day_config(0);
