@@ -93,41 +93,66 @@ enum ByFree {
 /// units, most first.
 #[derive(Debug, Clone, Default)]
 struct Buckets {
+    /// One set per number of free units, most first. A set that empties
+    /// stays, with its node, for the next member to reach that number (in
+    /// a quiet queue: every offer and every release), until more than
+    /// [`MOST_EMPTY_BUCKETS`] are empty.
     sets: BTreeMap<Reverse<i64>, Order>,
-    /// Emptied sets kept for reuse. An emptied set keeps its node, so
-    /// reusing it saves an allocation and a free each time an agent moves
-    /// to a number of free units nobody else has (in a quiet queue: every
-    /// offer and every release). Not part of the order's value.
-    spares: Vec<Order>,
+    /// How many of `sets` are empty.
+    empty: usize,
 }
 
+/// Empty buckets kept before they are dropped, all at once.
+const MOST_EMPTY_BUCKETS: usize = 16;
+
+/// Equal when the same members sit in the same buckets; kept empty
+/// buckets are not part of the order.
 impl PartialEq for Buckets {
     fn eq(&self, other: &Self) -> bool {
-        self.sets == other.sets
+        self.filled().eq(other.filled())
     }
 }
 
 impl Buckets {
-    /// Puts a member in its bucket; whether it was not there yet.
-    fn enter(&mut self, key: RankKey, position: u32, agent: u32) -> bool {
-        let spares = &mut self.spares;
-        self.sets
-            .entry(Reverse(key.free))
-            .or_insert_with(|| spares.pop().unwrap_or_default())
-            .insert(key.last_assignment, position, agent)
+    /// The buckets that have members, most free units first.
+    fn filled(&self) -> impl Iterator<Item = (&Reverse<i64>, &Order)> {
+        self.sets.iter().filter(|(_, set)| !set.is_empty())
     }
 
-    /// Takes a member out of its bucket, keeping an emptied bucket's set
-    /// for reuse; whether it was there.
+    /// Puts a member in its bucket; whether it was not there yet.
+    fn enter(&mut self, key: RankKey, position: u32, agent: u32) -> bool {
+        let set = match self.sets.entry(Reverse(key.free)) {
+            btree_map::Entry::Occupied(kept) => {
+                let set = kept.into_mut();
+                if set.is_empty() {
+                    self.empty -= 1;
+                }
+                set
+            }
+            btree_map::Entry::Vacant(new) => new.insert(Order::default()),
+        };
+        set.insert(key.last_assignment, position, agent)
+    }
+
+    /// Takes a member out of its bucket; whether it was there.
     fn leave(&mut self, key: RankKey, position: u32, agent: u32) -> bool {
-        let Some(bucket) = self.sets.get_mut(&Reverse(key.free)) else {
+        let Some(set) = self.sets.get_mut(&Reverse(key.free)) else {
             return false;
         };
-        let removed = bucket.remove(key.last_assignment, position, agent);
-        if bucket.is_empty() {
-            self.spares.extend(self.sets.remove(&Reverse(key.free)));
+        let removed = set.remove(key.last_assignment, position, agent);
+        if removed && set.is_empty() {
+            self.empty += 1;
+            if self.empty > MOST_EMPTY_BUCKETS {
+                self.sets.retain(|_, set| !set.is_empty());
+                self.empty = 0;
+            }
         }
         removed
+    }
+
+    /// Most free units any member has.
+    fn most_free(&self) -> Option<i64> {
+        self.filled().next().map(|(Reverse(free), _)| *free)
     }
 }
 
@@ -140,10 +165,7 @@ impl Default for ByFree {
 impl ByFree {
     fn most_free(&self) -> Option<i64> {
         match self {
-            ByFree::Ranked(buckets) => buckets
-                .sets
-                .first_key_value()
-                .map(|(Reverse(free), _)| *free),
+            ByFree::Ranked(buckets) => buckets.most_free(),
             ByFree::Counted(counts) => counts.last_key_value().map(|(&free, _)| free),
         }
     }
@@ -389,5 +411,55 @@ impl Switchboard {
                     .is_none_or(|s| s.len() == routable)
         });
         agents_ok && sizes_ok
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(free: i64, last_assignment: u64) -> RankKey {
+        RankKey {
+            free,
+            last_assignment,
+            last_release: 0,
+        }
+    }
+
+    #[test]
+    fn a1_emptied_buckets_are_kept_a_while_and_are_not_part_of_the_order() {
+        let mut buckets = Buckets::default();
+        // Agent 0 stays at 5 free units; agent 1 walks from 100 down to 61,
+        // emptying each bucket it leaves.
+        assert!(buckets.enter(key(5, 0), 0, 0));
+        assert!(buckets.enter(key(100, 0), 1, 1));
+        for free in (61..100).rev() {
+            assert!(buckets.leave(key(free + 1, 0), 1, 1));
+            assert!(buckets.enter(key(free, 0), 1, 1));
+            assert!(buckets.empty <= MOST_EMPTY_BUCKETS, "{}", buckets.empty);
+        }
+        // 39 buckets emptied: dropped once 17 were, twice, leaving 5.
+        assert_eq!(buckets.empty, 5);
+        assert_eq!(buckets.sets.len(), 7);
+        assert_eq!(buckets.most_free(), Some(61));
+        let order: Vec<usize> = buckets
+            .filled()
+            .flat_map(|(_, set)| set.agents())
+            .map(|Reverse(entry)| entry.2 as usize)
+            .collect();
+        assert_eq!(order, [1, 0]);
+
+        // The same members entered afresh: equal, though no bucket is empty.
+        let mut fresh = Buckets::default();
+        fresh.enter(key(61, 0), 1, 1);
+        fresh.enter(key(5, 0), 0, 0);
+        assert_eq!(fresh, buckets);
+        assert_eq!(fresh.sets.len(), 2);
+
+        // Leaving the top bucket uncovers the next filled one.
+        assert!(buckets.leave(key(61, 0), 1, 1));
+        assert_eq!(buckets.most_free(), Some(5));
+        assert!(!buckets.leave(key(61, 0), 1, 1), "not there any more");
+        assert_eq!(buckets.empty, 6);
     }
 }
