@@ -122,27 +122,26 @@ impl Lane {
         let (Some(first), Some(last)) = (self.entries.front(), self.entries.back()) else {
             return false;
         };
-        if key.order() < order(first) || key.order() > order(last) {
-            return false; // fired already (or never here)
-        }
         // The newest deadline is the one most often cancelled (a state
-        // that ended before the next began).
-        let newest = self.entries.len() - 1;
-        let k = if order(&self.entries[newest]) == key.order() {
-            newest
+        // that ended before the next began): taken off the back, no
+        // tombstone.
+        if order(last) == key.order() {
+            self.entries.pop_back();
         } else {
-            match self
+            if key.order() < order(first) || key.order() > order(last) {
+                return false; // fired already (or never here)
+            }
+            let Ok(k) = self
                 .entries
                 .binary_search_by(|entry| order(entry).cmp(&key.order()))
-            {
-                Ok(k) => k,
-                Err(_) => return false,
+            else {
+                return false;
+            };
+            if self.entries[k].2.take().is_none() {
+                return false;
             }
-        };
-        if self.entries[k].2.take().is_none() {
-            return false;
+            self.dead += 1;
         }
-        self.dead += 1;
         self.trim();
         if self.dead > self.live() {
             self.entries.retain(|entry| entry.2.is_some());
