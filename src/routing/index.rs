@@ -96,10 +96,16 @@ struct Buckets {
     /// One set per number of free units, most first. A set that empties
     /// stays, with its node, for the next member to reach that number (in
     /// a quiet queue: every offer and every release), until more than
-    /// [`MOST_EMPTY_BUCKETS`] are empty.
+    /// [`MOST_EMPTY_BUCKETS`] are empty; but never the first, so that the
+    /// most free units are the first set's number and the ranked walk
+    /// starts at a member.
     sets: BTreeMap<Reverse<i64>, Order>,
     /// How many of `sets` are empty.
     empty: usize,
+    /// The last first set that emptied, kept with its node for the next
+    /// new bucket (an agent moving above everyone and back: each expiry
+    /// in a full queue). Not part of the order's value.
+    spare: Option<Order>,
 }
 
 /// Empty buckets kept before they are dropped, all at once.
@@ -129,7 +135,7 @@ impl Buckets {
                 }
                 set
             }
-            btree_map::Entry::Vacant(new) => new.insert(Order::default()),
+            btree_map::Entry::Vacant(new) => new.insert(self.spare.take().unwrap_or_default()),
         };
         set.insert(key.last_assignment, position, agent)
     }
@@ -146,13 +152,20 @@ impl Buckets {
                 self.sets.retain(|_, set| !set.is_empty());
                 self.empty = 0;
             }
+            while let Some(first) = self.sets.first_entry() {
+                if !first.get().is_empty() {
+                    break;
+                }
+                self.spare = Some(first.remove());
+                self.empty -= 1;
+            }
         }
         removed
     }
 
-    /// Most free units any member has.
+    /// Most free units any member has: the first set's number.
     fn most_free(&self) -> Option<i64> {
-        self.filled().next().map(|(Reverse(free), _)| *free)
+        self.sets.first_key_value().map(|(Reverse(free), _)| *free)
     }
 }
 
@@ -429,37 +442,48 @@ mod tests {
     #[test]
     fn a1_emptied_buckets_are_kept_a_while_and_are_not_part_of_the_order() {
         let mut buckets = Buckets::default();
-        // Agent 0 stays at 5 free units; agent 1 walks from 100 down to 61,
-        // emptying each bucket it leaves.
-        assert!(buckets.enter(key(5, 0), 0, 0));
+        // Agent 0 stays at 200 free units; agent 1 walks from 100 down to
+        // 61, emptying each bucket it leaves.
+        assert!(buckets.enter(key(200, 0), 0, 0));
         assert!(buckets.enter(key(100, 0), 1, 1));
         for free in (61..100).rev() {
             assert!(buckets.leave(key(free + 1, 0), 1, 1));
             assert!(buckets.enter(key(free, 0), 1, 1));
             assert!(buckets.empty <= MOST_EMPTY_BUCKETS, "{}", buckets.empty);
         }
-        // 39 buckets emptied: dropped once 17 were, twice, leaving 5.
+        // 39 buckets emptied: dropped once 17 were, twice, leaving 5
+        // (66 down to 62).
         assert_eq!(buckets.empty, 5);
         assert_eq!(buckets.sets.len(), 7);
-        assert_eq!(buckets.most_free(), Some(61));
+        assert_eq!(buckets.most_free(), Some(200));
         let order: Vec<usize> = buckets
             .filled()
             .flat_map(|(_, set)| set.agents())
             .map(|Reverse(entry)| entry.2 as usize)
             .collect();
-        assert_eq!(order, [1, 0]);
+        assert_eq!(order, [0, 1]);
 
         // The same members entered afresh: equal, though no bucket is empty.
         let mut fresh = Buckets::default();
         fresh.enter(key(61, 0), 1, 1);
-        fresh.enter(key(5, 0), 0, 0);
+        fresh.enter(key(200, 0), 0, 0);
         assert_eq!(fresh, buckets);
         assert_eq!(fresh.sets.len(), 2);
 
-        // Leaving the top bucket uncovers the next filled one.
+        // The first bucket is never kept empty: emptying it drops it and
+        // the empty ones after it, uncovering the next filled one.
+        assert!(buckets.leave(key(200, 0), 0, 0));
+        assert_eq!((buckets.sets.len(), buckets.empty), (1, 0));
+        assert_eq!(buckets.most_free(), Some(61));
+        assert!(!buckets.leave(key(200, 0), 0, 0), "not there any more");
+        // Above everyone and back: the set dropped last is reused.
+        assert!(buckets.spare.is_some());
+        assert!(buckets.enter(key(70, 0), 0, 0));
+        assert!(buckets.spare.is_none());
+        assert_eq!(buckets.most_free(), Some(70));
+        assert!(buckets.leave(key(70, 0), 0, 0));
+        assert_eq!((buckets.most_free(), buckets.sets.len()), (Some(61), 1));
         assert!(buckets.leave(key(61, 0), 1, 1));
-        assert_eq!(buckets.most_free(), Some(5));
-        assert!(!buckets.leave(key(61, 0), 1, 1), "not there any more");
-        assert_eq!(buckets.empty, 6);
+        assert_eq!((buckets.most_free(), buckets.sets.len()), (None, 0));
     }
 }
