@@ -406,10 +406,9 @@ impl Switchboard {
         now: DateTime<Utc>,
     ) -> Result<(), InputError> {
         let a = self.connected_agent(agent)?;
-        let grace_ends = Self::after(now, self.cfg.org.reconnect_grace_secs);
         let grace = self.state.timers.schedule_after(
+            now,
             self.cfg.org.reconnect_grace_secs,
-            grace_ends,
             Timer::ReconnectGrace(a),
         );
         let state = &mut self.state.agents[a];

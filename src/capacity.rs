@@ -227,11 +227,11 @@ impl Switchboard {
             }
             WrapUpBlocking::Custom { minutes } => {
                 let secs = u32::from(minutes) * 60;
-                let at = Self::after(self.state.clock, secs);
-                self.state.items[i].wrap_release =
-                    self.state
-                        .timers
-                        .schedule_after(secs, at, Timer::WrapUpRelease(i));
+                self.state.items[i].wrap_release = self.state.timers.schedule_after(
+                    self.state.clock,
+                    secs,
+                    Timer::WrapUpRelease(i),
+                );
             }
         }
     }

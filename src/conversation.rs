@@ -72,11 +72,10 @@ impl Switchboard {
         }
         let secs = self.cfg.workstreams[item.workstream].auto_close_secs(item.state);
         if let Some(secs) = secs {
-            let at = Self::after(self.state.clock, secs);
             self.state.items[i].auto_close =
                 self.state
                     .timers
-                    .schedule_after(secs, at, Timer::AutoClose(i));
+                    .schedule_after(self.state.clock, secs, Timer::AutoClose(i));
         }
     }
 

@@ -144,8 +144,11 @@ impl Switchboard {
         };
         let (title, fields, unresolved) = self.render(i, template, texts);
         let id = NotificationId(self.state.next_notification);
-        let due = Self::after(now, template.timeout_secs);
-        let deadline = due.unwrap_or(DateTime::<Utc>::MAX_UTC);
+        let timer =
+            self.state
+                .timers
+                .schedule_after(now, template.timeout_secs, Timer::OfferDeadline(id));
+        let deadline = timer.map_or(DateTime::<Utc>::MAX_UTC, |key| key.at);
         let notification = Notification {
             id,
             agent: self.agent_id(a),
@@ -175,11 +178,7 @@ impl Switchboard {
             item: i,
             kind,
             deadline,
-            timer: self.state.timers.schedule_after(
-                template.timeout_secs,
-                due,
-                Timer::OfferDeadline(id),
-            ),
+            timer,
             displayed: !self.cfg.org.display_acknowledgement,
             on_desktop: notification.desktop.is_some(),
             rejectable: notification.reject_label.is_some(),
@@ -533,10 +532,9 @@ impl Switchboard {
                 how: NotificationEnd::AssignedUnseen,
             });
             agent_assign(self, i, a, None);
-            let reroute_at = Self::after(at, self.cfg.org.unseen_reroute_delay_secs);
             let key = self.state.timers.schedule_after(
+                at,
                 self.cfg.org.unseen_reroute_delay_secs,
-                reroute_at,
                 Timer::UnseenReroute(i),
             );
             if let Place::Assigned { unseen, .. } = &mut self.state.items[i].place {

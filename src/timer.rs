@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use std::collections::{BTreeMap, VecDeque};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveTime, TimeDelta, Timelike, Utc};
 
 use crate::ids::NotificationId;
 
@@ -174,16 +174,16 @@ impl Timers {
         Some(key)
     }
 
-    /// Schedules `timer` at `at`, which is `delay_secs` after the time it
-    /// is set from (the clock, or the deadline being fired); `None` never
-    /// comes and is not set.
+    /// Schedules `timer` `delay_secs` after `from` (the clock, or the
+    /// deadline being fired); a deadline past the end of chrono's range
+    /// never comes and is not set (`None`).
     pub(crate) fn schedule_after(
         &mut self,
+        from: DateTime<Utc>,
         delay_secs: u32,
-        at: Option<DateTime<Utc>>,
         timer: Timer,
     ) -> Option<TimerKey> {
-        let at = at?;
+        let at = after(from, delay_secs)?;
         let lane = self
             .lanes
             .iter()
@@ -309,6 +309,24 @@ impl Timers {
     }
 }
 
+/// The time `secs` after `now`, or `None` past the end of chrono's range
+/// (only reachable by ticking near it; inputs there are refused). A time on
+/// the same day is the same date at a later time, found without chrono's
+/// general date arithmetic (a cycle sets two or three deadlines).
+fn after(now: DateTime<Utc>, secs: u32) -> Option<DateTime<Utc>> {
+    let naive = now.naive_utc();
+    let time = naive.time();
+    let later = time.num_seconds_from_midnight().saturating_add(secs);
+    // A leap second's time (nanoseconds past 10^9) takes chrono's path.
+    if later < 86_400 && time.nanosecond() < 1_000_000_000 {
+        if let Some(time) = NaiveTime::from_num_seconds_from_midnight_opt(later, time.nanosecond())
+        {
+            return Some(naive.date().and_time(time).and_utc());
+        }
+    }
+    now.checked_add_signed(TimeDelta::seconds(secs.into()))
+}
+
 /// Equal when the same deadlines are pending, wherever they are kept.
 impl PartialEq for Timers {
     fn eq(&self, other: &Self) -> bool {
@@ -350,11 +368,16 @@ impl<'de> Deserialize<'de> for Timers {
 mod tests {
     use super::*;
 
-    use chrono::TimeZone;
+    use chrono::{NaiveDate, TimeZone};
 
     fn at(secs: usize) -> Option<DateTime<Utc>> {
         let secs = i64::try_from(secs).ok()?;
         Utc.timestamp_opt(1_700_000_000 + secs, 0).single()
+    }
+
+    /// The time to schedule from for a deadline at `at(deadline)`.
+    fn before(deadline: usize, delay_secs: u32) -> DateTime<Utc> {
+        at(deadline).unwrap_or_default() - TimeDelta::seconds(delay_secs.into())
     }
 
     fn drain(timers: &mut Timers, now: usize) -> Vec<Timer> {
@@ -369,10 +392,10 @@ mod tests {
     fn d3_lanes_and_map_fire_in_deadline_then_creation_order() {
         let mut timers = Timers::default();
         // Same deadline in three places: a 60 s lane, a 30 s lane, the map.
-        timers.schedule_after(60, at(60), Timer::AutoClose(1));
-        timers.schedule_after(30, at(60), Timer::AutoClose(2));
+        timers.schedule_after(before(60, 60), 60, Timer::AutoClose(1));
+        timers.schedule_after(before(60, 30), 30, Timer::AutoClose(2));
         timers.schedule_at(at(60), Timer::EndOfDay);
-        timers.schedule_after(30, at(45), Timer::AutoClose(3));
+        timers.schedule_after(before(45, 30), 30, Timer::AutoClose(3));
         assert_eq!(timers.len(), 4);
         assert_eq!(timers.next(), at(45));
         assert_eq!(drain(&mut timers, 44), vec![]);
@@ -392,7 +415,7 @@ mod tests {
     fn d3_cancel_anywhere_in_a_lane() {
         let mut timers = Timers::default();
         let keys: Vec<Option<TimerKey>> = (0..5)
-            .map(|n| timers.schedule_after(10, at(n), Timer::AutoClose(n)))
+            .map(|n| timers.schedule_after(before(n, 10), 10, Timer::AutoClose(n)))
             .collect();
         timers.cancel(keys[2]); // middle: a tombstone
         timers.cancel(keys[4]); // back: popped
@@ -410,8 +433,8 @@ mod tests {
     #[test]
     fn d3_out_of_order_deadline_goes_to_the_map() {
         let mut timers = Timers::default();
-        timers.schedule_after(10, at(20), Timer::AutoClose(1));
-        let late = timers.schedule_after(10, at(5), Timer::AutoClose(2));
+        timers.schedule_after(before(20, 10), 10, Timer::AutoClose(1));
+        let late = timers.schedule_after(before(5, 10), 10, Timer::AutoClose(2));
         assert_eq!(late.map(|key| key.lane), Some(ORDERED));
         assert_eq!(
             drain(&mut timers, 20),
@@ -423,7 +446,7 @@ mod tests {
     fn d3_tombstones_never_outnumber_live_entries() {
         let mut timers = Timers::default();
         let keys: Vec<Option<TimerKey>> = (0..100)
-            .map(|n| timers.schedule_after(10, at(n), Timer::AutoClose(n)))
+            .map(|n| timers.schedule_after(before(n, 10), 10, Timer::AutoClose(n)))
             .collect();
         for key in &keys[1..99] {
             timers.cancel(*key);
@@ -445,8 +468,8 @@ mod tests {
     #[test]
     fn d8_saved_and_restored_timers_are_equal_and_fire_alike() {
         let mut timers = Timers::default();
-        timers.schedule_after(10, at(10), Timer::AutoClose(1));
-        let key = timers.schedule_after(10, at(12), Timer::AutoClose(2));
+        timers.schedule_after(before(10, 10), 10, Timer::AutoClose(1));
+        let key = timers.schedule_after(before(12, 10), 10, Timer::AutoClose(2));
         timers.schedule_at(at(11), Timer::EndOfDay);
         let json = serde_json::to_string(&timers).unwrap_or_default();
         let mut restored: Timers = serde_json::from_str(&json).unwrap_or_default();
@@ -459,5 +482,35 @@ mod tests {
             drain(&mut restored, 20),
             vec![Timer::AutoClose(1), Timer::EndOfDay]
         );
+    }
+
+    #[test]
+    fn d3_a_deadline_falls_where_chrono_puts_it() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        let mut times: Vec<DateTime<Utc>> = Vec::new();
+        for date in [day(2026, 11, 24), day(2024, 2, 28), day(2026, 12, 31)] {
+            for (secs, nano) in [
+                (0, 0),
+                (1, 999_999_999),
+                (43_200, 500),
+                (86_279, 0),
+                (86_399, 0),
+                (86_399, 999_999_999),
+                (86_399, 1_500_000_000), // a leap second
+                (43_259, 1_000_000_000), // a leap second mid-day
+            ] {
+                let time = NaiveTime::from_num_seconds_from_midnight_opt(secs, nano);
+                times.extend(time.map(|t| date.and_time(t).and_utc()));
+            }
+        }
+        times.push(DateTime::<Utc>::MAX_UTC - TimeDelta::seconds(30));
+        times.push(DateTime::<Utc>::MIN_UTC);
+        assert_eq!(times.len(), 26);
+        for now in times {
+            for secs in [0, 1, 59, 60, 120, 86_399, 86_400, 1_000_000, u32::MAX] {
+                let chrono = now.checked_add_signed(TimeDelta::seconds(secs.into()));
+                assert_eq!(after(now, secs), chrono, "{now} + {secs} s");
+            }
+        }
     }
 }

@@ -6,8 +6,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::ops::Bound::{Excluded, Unbounded};
 
-use chrono::{DateTime, NaiveTime, Timelike, Utc};
-
 use crate::config::{Channel, Distribution};
 use crate::contact::PhoneMatch;
 use crate::conversation::{CloseReason, ConversationState};
@@ -533,62 +531,5 @@ impl Switchboard {
         }
         self.move_item(i, Place::Closed);
         self.enter(i, ConversationState::Closed);
-    }
-
-    /// When a deadline `secs` from `now` falls, or `None` past the end of
-    /// chrono's range (only reachable by ticking near it; inputs there are
-    /// refused). A deadline on the same day is the same date at a later
-    /// time, found without chrono's general date arithmetic (a cycle sets
-    /// two or three deadlines).
-    pub(crate) fn after(now: DateTime<Utc>, secs: u32) -> Option<DateTime<Utc>> {
-        let naive = now.naive_utc();
-        let time = naive.time();
-        let later = time.num_seconds_from_midnight().saturating_add(secs);
-        // A leap second's time (nanoseconds past 10^9) takes chrono's path.
-        if later < 86_400 && time.nanosecond() < 1_000_000_000 {
-            if let Some(time) =
-                NaiveTime::from_num_seconds_from_midnight_opt(later, time.nanosecond())
-            {
-                return Some(naive.date().and_time(time).and_utc());
-            }
-        }
-        now.checked_add_signed(chrono::TimeDelta::seconds(secs.into()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use chrono::{NaiveDate, TimeDelta};
-
-    use super::*;
-
-    #[test]
-    fn d3_a_deadline_falls_where_chrono_puts_it() {
-        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
-        let mut times: Vec<DateTime<Utc>> = Vec::new();
-        for date in [day(2026, 11, 24), day(2024, 2, 28), day(2026, 12, 31)] {
-            for (secs, nano) in [
-                (0, 0),
-                (1, 999_999_999),
-                (43_200, 500),
-                (86_279, 0),
-                (86_399, 0),
-                (86_399, 999_999_999),
-                (86_399, 1_500_000_000), // a leap second
-                (43_259, 1_000_000_000), // a leap second mid-day
-            ] {
-                let time = NaiveTime::from_num_seconds_from_midnight_opt(secs, nano);
-                times.extend(time.map(|t| date.and_time(t).and_utc()));
-            }
-        }
-        times.push(DateTime::<Utc>::MAX_UTC - TimeDelta::seconds(30));
-        times.push(DateTime::<Utc>::MIN_UTC);
-        assert_eq!(times.len(), 26);
-        for now in times {
-            for secs in [0, 1, 59, 60, 120, 86_399, 86_400, 1_000_000, u32::MAX] {
-                let chrono = now.checked_add_signed(TimeDelta::seconds(secs.into()));
-                assert_eq!(Switchboard::after(now, secs), chrono, "{now} + {secs} s");
-            }
-        }
     }
 }
