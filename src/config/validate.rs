@@ -132,7 +132,7 @@ impl Compiled {
     pub(crate) fn has_voice(&self) -> bool {
         self.workstreams
             .values()
-            .any(|w| w.channel == super::Channel::Voice)
+            .any(|w| w.channel == Channel::Voice)
     }
 
     /// The longest auto-close deadline any workstream sets (L2).

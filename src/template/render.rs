@@ -29,30 +29,30 @@ pub(crate) enum SlugKey {
     Context,
 }
 
+/// The keys with a meaning of their own, by their names in templates.
+static NAMED_KEYS: [(SlugKey, &str); 6] = [
+    (SlugKey::CustomerName, "customerName"),
+    (SlugKey::CustomerEntityName, "customerEntityName"),
+    (SlugKey::CustomerRecordId, "customerRecordId"),
+    (SlugKey::CaseId, "caseId"),
+    (SlugKey::CaseTitle, "caseTitle"),
+    (SlugKey::QueueId, "queueId"),
+];
+
 impl SlugKey {
     /// The key's name as static text, for every key but context ones.
     fn name(self) -> Option<Text> {
-        Some(Text::from_static(match self {
-            Self::CustomerName => &"customerName",
-            Self::CustomerEntityName => &"customerEntityName",
-            Self::CustomerRecordId => &"customerRecordId",
-            Self::CaseId => &"caseId",
-            Self::CaseTitle => &"caseTitle",
-            Self::QueueId => &"queueId",
-            Self::Context => return None,
-        }))
+        NAMED_KEYS
+            .iter()
+            .find(|(key, _)| *key == self)
+            .map(|(_, name)| Text::from_static(name))
     }
 
-    fn of(key: &str) -> Self {
-        match key {
-            "customerName" => Self::CustomerName,
-            "customerEntityName" => Self::CustomerEntityName,
-            "customerRecordId" => Self::CustomerRecordId,
-            "caseId" => Self::CaseId,
-            "caseTitle" => Self::CaseTitle,
-            "queueId" => Self::QueueId,
-            _ => Self::Context,
-        }
+    fn of(name: &str) -> Self {
+        NAMED_KEYS
+            .iter()
+            .find(|(_, named)| *named == name)
+            .map_or(Self::Context, |&(key, _)| key)
     }
 }
 
