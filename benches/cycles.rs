@@ -3,7 +3,8 @@
 //! state criterion measures (every agent has been offered work three times,
 //! so each one's lists have grown to their size), then runs N cycles (the
 //! first argument, default 20,000; the second picks `round_robin` or
-//! `least_active` instead of `highest_capacity`), and leaves without
+//! `least_active` instead of `highest_capacity`; a third, `scattered`,
+//! numbers the items in no order), and leaves without
 //! dropping the engine. Run it under callgrind with N = 1 and N = 20,001:
 //! the difference divided by 20,000 is one cycle's instructions, free of
 //! the machine's noise. See BENCHMARKS.md.
@@ -16,7 +17,7 @@ use std::time::Instant;
 use chrono::TimeDelta;
 use switchboard::{AssignmentMethod, QueueId, WorkstreamId};
 
-use cycle::{Line, cycle, start, warm_engine};
+use cycle::{Ids, Line, cycle, start, warm_engine};
 
 /// Cycles run before the measured ones.
 const WARM_UP: u32 = 30_000;
@@ -29,19 +30,23 @@ fn main() {
         Some("least_active") => AssignmentMethod::LeastActive,
         _ => AssignmentMethod::HighestCapacity,
     };
+    let ids = match args.next().as_deref() {
+        Some("scattered") => Ids::Scattered,
+        _ => Ids::Counting,
+    };
     let mut sb = warm_engine(10_000, method);
     let line: Line = (WorkstreamId::new("chat"), QueueId::new("q"));
     let mut run = |from: u32, to: u32| {
         for k in from..to {
             let now = start() + TimeDelta::milliseconds(i64::from(k));
-            black_box(cycle(&mut sb, now, u64::from(k), &line));
+            black_box(cycle(&mut sb, now, ids.id(u64::from(k)), &line));
         }
     };
     run(0, WARM_UP);
     let started = Instant::now();
     run(WARM_UP, WARM_UP + n);
     println!(
-        "{n} cycles of {method:?} at 10,000 agents, {:?} each",
+        "{n} cycles of {method:?} at 10,000 agents, {ids:?} ids, {:?} each",
         started.elapsed() / n.max(1)
     );
     // Dropping millions of closed ids is not part of a cycle.

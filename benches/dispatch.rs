@@ -8,6 +8,9 @@
 //! `dispatch_forgetting/<method>/10000` is the same cycle with the host
 //! forgetting closed ids every 10,000 cycles (the cost of that input
 //! included): the difference is what remembering them costs.
+//! `dispatch_scattered_ids/<method>/10000` remembers them but numbers the
+//! items in no order (as random ids arrive), so every arrival probes the
+//! large table of closed ids instead of being known new at once.
 
 mod cycle;
 
@@ -16,7 +19,7 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, black_box, criterion_main};
 use switchboard::{AssignmentMethod, Input, QueueId, WorkstreamId};
 
-use cycle::{Line, cycle, start, warm_engine};
+use cycle::{Ids, Line, cycle, start, warm_engine};
 
 /// The three methods, by their names in bench ids.
 const METHODS: [(&str, AssignmentMethod); 3] = [
@@ -33,7 +36,7 @@ fn dispatch(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     for (name, method) in METHODS {
         for agents in [1_000, 10_000, 100_000] {
-            bench_cycles(&mut group, name, agents, method, None);
+            bench_cycles(&mut group, name, agents, method, Ids::Counting, None);
         }
     }
     group.finish();
@@ -43,18 +46,36 @@ fn dispatch_forgetting(c: &mut Criterion) {
     let mut group = c.benchmark_group("dispatch_forgetting");
     group.throughput(Throughput::Elements(1));
     for (name, method) in METHODS {
-        bench_cycles(&mut group, name, 10_000, method, Some(FORGET_EVERY));
+        bench_cycles(
+            &mut group,
+            name,
+            10_000,
+            method,
+            Ids::Counting,
+            Some(FORGET_EVERY),
+        );
+    }
+    group.finish();
+}
+
+fn dispatch_scattered_ids(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dispatch_scattered_ids");
+    group.throughput(Throughput::Elements(1));
+    for (name, method) in METHODS {
+        bench_cycles(&mut group, name, 10_000, method, Ids::Scattered, None);
     }
     group.finish();
 }
 
 /// Benches the cycle as `<group>/<name>/<agents>` on a warm engine of
-/// `agents`, the host forgetting closed ids every `forget_every` cycles.
+/// `agents`, items numbered as `ids` says, the host forgetting closed ids
+/// every `forget_every` cycles.
 fn bench_cycles(
     group: &mut BenchmarkGroup<'_, WallTime>,
     name: &str,
     agents: usize,
     method: AssignmentMethod,
+    ids: Ids,
     forget_every: Option<u64>,
 ) {
     let mut sb = warm_engine(agents, method);
@@ -67,13 +88,18 @@ fn bench_cycles(
             if forget_every.is_some_and(|every| n % every == 0) {
                 sb.handle(now, Input::ForgetClosed).expect("forget");
             }
-            black_box(cycle(&mut sb, now, n, &line))
+            black_box(cycle(&mut sb, now, ids.id(n), &line))
         });
     });
 }
 
 mod group {
     #![allow(missing_docs)]
-    criterion::criterion_group!(benches, super::dispatch, super::dispatch_forgetting);
+    criterion::criterion_group!(
+        benches,
+        super::dispatch,
+        super::dispatch_forgetting,
+        super::dispatch_scattered_ids
+    );
 }
 criterion_main!(group::benches);

@@ -41,28 +41,48 @@ pub(crate) fn warm_engine(agents: usize, method: AssignmentMethod) -> Switchboar
     sb
 }
 
-/// `w` and `n` in decimal. Ids are the host's to make; `format!` would
-/// cost the bench as much as a third of the routing it measures.
-fn item_id(n: u64) -> WorkItemId {
-    let mut digits = [0_u8; 21];
-    let mut at = digits.len();
-    let mut rest = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + u8::try_from(rest % 10).unwrap_or(0);
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    at -= 1;
-    digits[at] = b'w';
-    WorkItemId::new(std::str::from_utf8(&digits[at..]).unwrap_or("w"))
+/// How the host numbers its work items.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Ids {
+    /// `w1`, `w2`, `w3`, …: a counter, a case number, a time-ordered id.
+    Counting,
+    /// The counter scrambled (multiplied by an odd constant, so still
+    /// unique): ids in no order, as random ids (GUIDs) arrive.
+    Scattered,
 }
 
-/// One cycle; returns how many outputs it drained.
-pub(crate) fn cycle(sb: &mut Switchboard, now: DateTime<Utc>, n: u64, line: &Line) -> usize {
-    let item = item_id(n);
+impl Ids {
+    /// The `n`th item's id: `w` and a number in decimal. Ids are the
+    /// host's to make; `format!` would cost the bench as much as a third
+    /// of the routing it measures.
+    pub(crate) fn id(self, n: u64) -> WorkItemId {
+        let mut rest = match self {
+            Ids::Counting => n,
+            Ids::Scattered => n.wrapping_mul(0x9e37_79b9_7f4a_7c15),
+        };
+        let mut digits = [0_u8; 21];
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + u8::try_from(rest % 10).unwrap_or(0);
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        at -= 1;
+        digits[at] = b'w';
+        WorkItemId::new(std::str::from_utf8(&digits[at..]).unwrap_or("w"))
+    }
+}
+
+/// One cycle for `item`; returns how many outputs it drained.
+pub(crate) fn cycle(
+    sb: &mut Switchboard,
+    now: DateTime<Utc>,
+    item: WorkItemId,
+    line: &Line,
+) -> usize {
     let mut drained = 0;
     let mut offer = None;
     let (workstream, queue) = line;
