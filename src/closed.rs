@@ -136,7 +136,8 @@ fn home(hash: u64, mask: usize) -> usize {
 }
 
 /// Whether `a` comes after `b` in the order of increasing numbers written
-/// as text: the longer first, then byte by byte ("w10" after "w9").
+/// as text: the longer is later, and texts of one length compare byte by
+/// byte ("w10" after "w9", "w10" after "w09").
 fn later(a: &str, b: &str) -> bool {
     a.len().cmp(&b.len()).then_with(|| a.cmp(b)) == Ordering::Greater
 }
@@ -161,7 +162,7 @@ impl ClosedIds {
     pub(crate) fn insert(&mut self, id: WorkItemId, arrival: u64) {
         debug_assert!(!self.contains(id.as_str()), "{id} closed twice");
         if self.entries.len() as u64 >= ENTRY_MASK {
-            return; // known, or a trillion closed ids: forget some first
+            return; // a trillion closed ids: forget some first
         }
         let n = self.entries.len();
         let hash = hash_of(id.as_str());
