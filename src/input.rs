@@ -227,6 +227,15 @@ pub enum Input {
     /// long-running host sends this now and then (say, daily) to let those
     /// ids go. Afterwards they are unknown (`UnknownWorkItem`) and may
     /// arrive again as new work. Work not yet closed is untouched.
+    ///
+    /// What remembering costs: an arriving id that sorts after every
+    /// closed one (longer, or as long and greater byte by byte: counters,
+    /// case numbers, time-ordered ids) is known new at once; any other id
+    /// (a random GUID) costs one look into the closed ids, a cache miss
+    /// once they number millions. And when the set doubles, the close that
+    /// grows it waits while it is rebuilt (about 0.13 s at four million on
+    /// a small two-core machine). Forgetting before the millions avoids
+    /// both.
     ForgetClosed,
 }
 
