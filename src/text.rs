@@ -49,6 +49,12 @@ impl Text {
         }
     }
 
+    /// Whether this is the only copy of shared text: dropping it frees the
+    /// text. Static text is never the only copy.
+    pub(crate) fn is_only_copy(&self) -> bool {
+        matches!(&self.0, Repr::Shared(text) if Arc::strong_count(text) == 1)
+    }
+
     /// A copy of part of this text, `range` in bytes on char boundaries.
     pub(crate) fn slice(&self, range: std::ops::Range<usize>) -> Self {
         Self::from(self.as_str().get(range).unwrap_or(""))
@@ -167,6 +173,17 @@ mod tests {
     use super::*;
 
     use std::collections::HashSet;
+
+    #[test]
+    fn only_the_last_copy_of_shared_text_is_the_only_copy() {
+        let text = Text::from("chat");
+        assert!(text.is_only_copy());
+        let copy = text.clone();
+        assert!(!text.is_only_copy() && !copy.is_only_copy());
+        drop(copy);
+        assert!(text.is_only_copy());
+        assert!(!Text::from_static(&"chat").is_only_copy());
+    }
 
     #[test]
     fn d7_static_and_shared_text_are_the_same_text() {

@@ -343,13 +343,19 @@ impl Switchboard {
         let ws = &self.cfg.workstreams[workstream];
         let (channel, pick) = (ws.channel, ws.distribution == Distribution::Pick);
         let (units, profiles) = self.item_capacity(&spec, workstream)?;
-        // Keep the configuration's copies of the workstream and queue ids:
-        // every item then shares their text instead of holding its own.
-        if let Some((id, _)) = self.cfg.workstreams.get_index(workstream) {
-            spec.workstream = id.clone();
+        // Where the item holds the only copy of its workstream or queue id,
+        // keep the configuration's instead: every such item then shares its
+        // text. An id the host keeps a copy of shares its text already, and
+        // swapping it would cost two reference counts each way.
+        if spec.workstream.text().is_only_copy() {
+            if let Some((id, _)) = self.cfg.workstreams.get_index(workstream) {
+                spec.workstream = id.clone();
+            }
         }
-        if let Some((id, _)) = self.cfg.queues.get_index(queue) {
-            spec.queue = id.clone();
+        if spec.queue.text().is_only_copy() {
+            if let Some((id, _)) = self.cfg.queues.get_index(queue) {
+                spec.queue = id.clone();
+            }
         }
         let (contact, link) = self.match_sender(&spec, channel);
 
