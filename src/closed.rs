@@ -50,23 +50,23 @@ struct Table {
 }
 
 impl Table {
-    /// The slot of `id`, or the empty slot where it would go.
-    fn find(&self, entries: &[Entry], id: &str, hash: u64) -> Result<usize, usize> {
+    /// Whether `id` (whose hash is `hash`) is one of the entries put in.
+    fn holds(&self, entries: &[Entry], id: &str, hash: u64) -> bool {
         if self.slots.is_empty() {
-            return Err(0);
+            return false;
         }
         let mask = self.slots.len() - 1;
         let mut at = home(hash, mask);
         loop {
             let slot = self.slots[at];
             if slot == 0 {
-                return Err(at);
+                return false;
             }
             if tag(slot) == tag(hash) {
                 #[allow(clippy::cast_possible_truncation)] // below the entry count
                 let entry = &entries[(slot & ENTRY_MASK) as usize - 1];
                 if entry.id.as_str() == id {
-                    return Ok(at);
+                    return true;
                 }
             }
             at = (at + 1) & mask;
@@ -110,8 +110,8 @@ pub(crate) struct ClosedIds {
     settled: usize,
     large: Table,
     recent: Table,
-    /// The entry number + 1 of the greatest id (0: none); see [`later`].
-    greatest: usize,
+    /// The entry number of the greatest id; see [`later`].
+    greatest: Option<usize>,
 }
 
 /// The id's hash, its bits mixed (a multiply-rotate hash leaves its low
@@ -145,13 +145,13 @@ fn later(a: &str, b: &str) -> bool {
 impl ClosedIds {
     /// Whether `id` closed (and was not forgotten since).
     pub(crate) fn contains(&self, id: &str) -> bool {
-        match self.greatest.checked_sub(1) {
+        match self.greatest {
             None => false,
             Some(g) if later(id, self.entries[g].id.as_str()) => false,
             Some(_) => {
                 let hash = hash_of(id);
-                self.recent.find(&self.entries, id, hash).is_ok()
-                    || self.large.find(&self.entries, id, hash).is_ok()
+                self.recent.holds(&self.entries, id, hash)
+                    || self.large.holds(&self.entries, id, hash)
             }
         }
     }
@@ -170,9 +170,9 @@ impl ClosedIds {
             self.recent.reset(2 * RECENT);
         }
         self.recent.put(hash, n);
-        let greatest = self.greatest.checked_sub(1).map(|g| &self.entries[g].id);
+        let greatest = self.greatest.map(|g| &self.entries[g].id);
         if greatest.is_none_or(|g| later(id.as_str(), g.as_str())) {
-            self.greatest = n + 1;
+            self.greatest = Some(n);
         }
         self.entries.push(Entry { id, arrival, hash });
         if self.entries.len() - self.settled == RECENT {
@@ -307,7 +307,7 @@ mod tests {
         closed.insert(WorkItemId::new("w9"), 0);
         closed.insert(WorkItemId::new("w10"), 1);
         closed.insert(WorkItemId::new("w2"), 2);
-        assert_eq!(closed.greatest, 2); // "w10", entry 1
+        assert_eq!(closed.greatest, Some(1)); // "w10"
         assert!(closed.contains("w2") && closed.contains("w9") && closed.contains("w10"));
         assert!(!closed.contains("w3") && !closed.contains("w11"));
     }

@@ -347,15 +347,15 @@ impl Switchboard {
         // keep the configuration's instead: every such item then shares its
         // text. An id the host keeps a copy of shares its text already, and
         // swapping it would cost two reference counts each way.
-        if spec.workstream.text().is_only_copy() {
-            if let Some((id, _)) = self.cfg.workstreams.get_index(workstream) {
-                spec.workstream = id.clone();
-            }
+        if spec.workstream.text().is_only_copy()
+            && let Some((id, _)) = self.cfg.workstreams.get_index(workstream)
+        {
+            spec.workstream = id.clone();
         }
-        if spec.queue.text().is_only_copy() {
-            if let Some((id, _)) = self.cfg.queues.get_index(queue) {
-                spec.queue = id.clone();
-            }
+        if spec.queue.text().is_only_copy()
+            && let Some((id, _)) = self.cfg.queues.get_index(queue)
+        {
+            spec.queue = id.clone();
         }
         let (contact, link) = self.match_sender(&spec, channel);
 
