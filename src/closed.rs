@@ -51,7 +51,7 @@ struct Table {
 
 impl Table {
     /// Whether `id` (whose hash is `hash`) is one of the entries put in.
-    fn holds(&self, entries: &[Entry], id: &str, hash: u64) -> bool {
+    fn holds(&self, entries: &[Entry], id: &[u8], hash: u64) -> bool {
         if self.slots.is_empty() {
             return false;
         }
@@ -65,7 +65,7 @@ impl Table {
             if tag(slot) == tag(hash) {
                 #[allow(clippy::cast_possible_truncation)] // below the entry count
                 let entry = &entries[(slot & ENTRY_MASK) as usize - 1];
-                if entry.id.as_str() == id {
+                if entry.id.text().as_bytes() == id {
                     return true;
                 }
             }
@@ -116,7 +116,7 @@ pub(crate) struct ClosedIds {
 
 /// The id's hash, its bits mixed (a multiply-rotate hash leaves its low
 /// bits weak): the low ones pick the slot, the high ones make the tag.
-fn hash_of(id: &str) -> u64 {
+fn hash_of(id: &[u8]) -> u64 {
     let mut h = FastHash::default().hash_one(id);
     h ^= h >> 33;
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
@@ -138,16 +138,17 @@ fn home(hash: u64, mask: usize) -> usize {
 /// Whether `a` comes after `b` in the order of increasing numbers written
 /// as text: the longer is later, and texts of one length compare byte by
 /// byte ("w10" after "w9", "w10" after "w09").
-fn later(a: &str, b: &str) -> bool {
+fn later(a: &[u8], b: &[u8]) -> bool {
     a.len().cmp(&b.len()).then_with(|| a.cmp(b)) == Ordering::Greater
 }
 
 impl ClosedIds {
     /// Whether `id` closed (and was not forgotten since).
-    pub(crate) fn contains(&self, id: &str) -> bool {
+    pub(crate) fn contains(&self, id: &WorkItemId) -> bool {
+        let id = id.text().as_bytes();
         match self.greatest {
             None => false,
-            Some(g) if later(id, self.entries[g].id.as_str()) => false,
+            Some(g) if later(id, self.entries[g].id.text().as_bytes()) => false,
             Some(_) => {
                 let hash = hash_of(id);
                 self.recent.holds(&self.entries, id, hash)
@@ -160,18 +161,18 @@ impl ClosedIds {
     /// not remembered already (it was live, or the saved map has it once):
     /// checking would cost a miss in the large table for every close.
     pub(crate) fn insert(&mut self, id: WorkItemId, arrival: u64) {
-        debug_assert!(!self.contains(id.as_str()), "{id} closed twice");
+        debug_assert!(!self.contains(&id), "{id} closed twice");
         if self.entries.len() as u64 >= ENTRY_MASK {
             return; // a trillion closed ids: forget some first
         }
         let n = self.entries.len();
-        let hash = hash_of(id.as_str());
+        let hash = hash_of(id.text().as_bytes());
         if self.recent.slots.is_empty() {
             self.recent.reset(2 * RECENT);
         }
         self.recent.put(hash, n);
         let greatest = self.greatest.map(|g| &self.entries[g].id);
-        if greatest.is_none_or(|g| later(id.as_str(), g.as_str())) {
+        if greatest.is_none_or(|g| later(id.text().as_bytes(), g.text().as_bytes())) {
             self.greatest = Some(n);
         }
         self.entries.push(Entry { id, arrival, hash });
@@ -248,13 +249,13 @@ mod tests {
         // Nine settlings; the last 784 wait in the recent table.
         assert_eq!(closed.settled, 9 * RECENT);
         assert!(closed.large.slots.len() >= 2 * closed.settled);
-        assert!((0..10_000).all(|n| closed.contains(&format!("w{n}"))));
-        assert!((10_000..20_000).all(|n| !closed.contains(&format!("w{n}"))));
+        assert!((0..10_000).all(|n| closed.contains(&WorkItemId::new(format!("w{n}")))));
+        assert!((10_000..20_000).all(|n| !closed.contains(&WorkItemId::new(format!("w{n}")))));
         // Not after the greatest ("w9999"), so these are probed for.
-        assert!(!closed.contains(""));
-        assert!(!closed.contains("w"));
-        assert!(!closed.contains("w0000"));
-        assert!(!closed.contains("v9999"));
+        assert!(!closed.contains(&WorkItemId::new("")));
+        assert!(!closed.contains(&WorkItemId::new("w")));
+        assert!(!closed.contains(&WorkItemId::new("w0000")));
+        assert!(!closed.contains(&WorkItemId::new("v9999")));
         let order: Vec<u64> = closed.iter().map(|(_, arrival)| arrival).take(3).collect();
         assert_eq!(order, [0, 1, 2]);
     }
@@ -268,8 +269,8 @@ mod tests {
             closed.insert(WorkItemId::new(scrambled(k)), k);
         }
         assert_eq!((closed.len(), closed.settled), (9_000, 8 * RECENT));
-        assert!((0..9_000).all(|k| closed.contains(&scrambled(k))));
-        assert!((9_000..10_007).all(|k| !closed.contains(&scrambled(k))));
+        assert!((0..9_000).all(|k| closed.contains(&WorkItemId::new(scrambled(k)))));
+        assert!((9_000..10_007).all(|k| !closed.contains(&WorkItemId::new(scrambled(k)))));
         let arrivals: Vec<u64> = closed.iter().map(|(_, arrival)| arrival).collect();
         assert_eq!(arrivals, (0..9_000).collect::<Vec<u64>>());
     }
@@ -291,25 +292,31 @@ mod tests {
         }
         // Built anew, twice the size, whenever half full would be passed.
         assert_eq!(sizes, (11..=19).map(|k| 1 << k).collect::<Vec<usize>>());
-        assert!((0..200_000).all(|n| closed.contains(&id(n))));
-        assert!((200_000..210_000).all(|n| !closed.contains(&id(n))));
+        assert!((0..200_000).all(|n| closed.contains(&WorkItemId::new(id(n)))));
+        assert!((200_000..210_000).all(|n| !closed.contains(&WorkItemId::new(id(n)))));
     }
 
     #[test]
     fn v2_an_id_after_every_closed_one_is_new() {
-        assert!(later("w10", "w9"));
-        assert!(later("w9", "w8"));
-        assert!(later("b", "a"));
-        assert!(!later("w9", "w10"));
-        assert!(!later("w9", "w9"));
-        assert!(!later("", "a"));
+        assert!(later(b"w10", b"w9"));
+        assert!(later(b"w9", b"w8"));
+        assert!(later(b"b", b"a"));
+        assert!(!later(b"w9", b"w10"));
+        assert!(!later(b"w9", b"w9"));
+        assert!(!later(b"", b"a"));
         let mut closed = ClosedIds::default();
         closed.insert(WorkItemId::new("w9"), 0);
         closed.insert(WorkItemId::new("w10"), 1);
         closed.insert(WorkItemId::new("w2"), 2);
         assert_eq!(closed.greatest, Some(1)); // "w10"
-        assert!(closed.contains("w2") && closed.contains("w9") && closed.contains("w10"));
-        assert!(!closed.contains("w3") && !closed.contains("w11"));
+        assert!(
+            closed.contains(&WorkItemId::new("w2"))
+                && closed.contains(&WorkItemId::new("w9"))
+                && closed.contains(&WorkItemId::new("w10"))
+        );
+        assert!(
+            !closed.contains(&WorkItemId::new("w3")) && !closed.contains(&WorkItemId::new("w11"))
+        );
     }
 
     #[test]
@@ -322,6 +329,6 @@ mod tests {
         assert_eq!(json, r#"{"b":7,"a":3,"c":9}"#);
         let back: ClosedIds = serde_json::from_str(&json).unwrap_or_default();
         assert_eq!(back, closed);
-        assert!(back.contains("a") && !back.contains("d"));
+        assert!(back.contains(&WorkItemId::new("a")) && !back.contains(&WorkItemId::new("d")));
     }
 }

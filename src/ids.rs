@@ -3,9 +3,10 @@
 //! IDs the caller owns (agents, work items, queues, workstreams, templates,
 //! presences, contacts) are caller-chosen strings wrapped in newtypes, so an
 //! agent id can never be passed where a queue id is expected. Their text is
-//! shared ([`Text`]): every output names its agent and item, and a clone is
-//! a reference count (or, for built-in names, nothing), not a copy. IDs the engine issues (notifications,
-//! sessions) are sequential numbers.
+//! a [`Text`]: every output names its agent and item, and a clone copies 16
+//! bytes (an id of up to 15 bytes is held inline) or counts a reference to
+//! shared text, never copying the text. IDs the engine issues
+//! (notifications, sessions) are sequential numbers.
 
 use std::borrow::Borrow;
 use std::fmt;
@@ -18,7 +19,8 @@ macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         ///
-        /// Cloning is cheap: the text is shared, not copied.
+        /// Cloning is cheap: an id of up to 15 bytes is held inline, a
+        /// longer one is shared, not copied.
         #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(Text);

@@ -82,7 +82,7 @@ impl Items {
     pub(crate) fn slot_of(&self, id: &WorkItemId) -> Option<usize> {
         match self.live.get(id) {
             Some(&i) => Some(i),
-            None => self.closed.contains(id.as_str()).then_some(CLOSED),
+            None => self.closed.contains(id).then_some(CLOSED),
         }
     }
 
@@ -181,7 +181,7 @@ impl Items {
             if record.spec.id != *id || live[i] || record.place == Place::Closed {
                 return Err(format!("work item {id} does not own its record"));
             }
-            if self.closed.contains(id.as_str()) {
+            if self.closed.contains(id) {
                 return Err(format!("work item {id} is both open and closed"));
             }
             live[i] = true;

@@ -324,7 +324,7 @@ impl Switchboard {
     }
 
     pub(crate) fn arrive(&mut self, mut spec: WorkItem) -> Result<(), InputError> {
-        if spec.id.as_str().is_empty() {
+        if spec.id.text().as_bytes().is_empty() {
             return Err(InputError::EmptyId(IdKind::WorkItem));
         }
         if self.state.items.contains(&spec.id) {
@@ -346,7 +346,8 @@ impl Switchboard {
         // Where the item holds the only copy of its workstream or queue id,
         // keep the configuration's instead: every such item then shares its
         // text. An id the host keeps a copy of shares its text already, and
-        // swapping it would cost two reference counts each way.
+        // swapping it would cost two reference counts each way. (Short ids
+        // are held inline and never the only copy: nothing to share.)
         if spec.workstream.text().is_only_copy()
             && let Some((id, _)) = self.cfg.workstreams.get_index(workstream)
         {

@@ -77,8 +77,9 @@ impl SlugValue<'_> {
 
 /// Where slug values come from: the work item being offered.
 pub(crate) trait SlugSource {
-    /// The value of slug `key` (named `name`), or `None` when it does not
-    /// resolve. An empty value does not resolve.
+    /// The value of slug `key`, or `None` when it does not resolve. An
+    /// empty value does not resolve. `name` is a context key's name, empty
+    /// for the other keys.
     fn slug(&self, key: SlugKey, name: &str) -> Option<SlugValue<'_>>;
 }
 
@@ -87,8 +88,15 @@ pub(crate) trait SlugSource {
 enum Piece {
     /// Text shown as it is.
     Literal(Text),
-    /// A slug: its classified key and its name as written.
-    Slug(SlugKey, Text),
+    /// A slug: its classified key, its name as written (for the
+    /// unresolved list) and, for a context key, the name to look up: as a
+    /// `str`, because short text held inline is checked for UTF-8 each time
+    /// it is read as one.
+    Slug {
+        key: SlugKey,
+        name: Text,
+        lookup: Box<str>,
+    },
 }
 
 /// A template text parsed into literal runs and slugs (N3).
@@ -112,7 +120,18 @@ impl Parsed {
             }
             let name = text.slice(open + 1..close);
             let key = SlugKey::of(&name);
-            pieces.push(Piece::Slug(key, key.name().unwrap_or(name)));
+            pieces.push(match key.name() {
+                Some(name) => Piece::Slug {
+                    key,
+                    name,
+                    lookup: Box::default(),
+                },
+                None => Piece::Slug {
+                    key,
+                    lookup: Box::from(name.as_str()),
+                    name,
+                },
+            });
             at = close + 1;
         }
         match at {
@@ -138,7 +157,7 @@ impl Parsed {
         match &*self.pieces {
             [] => Text::default(),
             [Piece::Literal(text)] => text.clone(),
-            [Piece::Slug(key, name)] => match source.slug(*key, name) {
+            [Piece::Slug { key, name, lookup }] => match source.slug(*key, lookup) {
                 Some(SlugValue::Shared(text)) => text.clone(),
                 Some(SlugValue::Text(text)) => Text::from(text),
                 None => {
@@ -151,7 +170,7 @@ impl Parsed {
                 for piece in pieces {
                     match piece {
                         Piece::Literal(text) => rendered.push_str(text),
-                        Piece::Slug(key, name) => match source.slug(*key, name) {
+                        Piece::Slug { key, name, lookup } => match source.slug(*key, lookup) {
                             Some(value) => rendered.push_str(value.as_str()),
                             None => note(name),
                         },
@@ -202,7 +221,9 @@ mod tests {
 
     fn fixed() -> Fixed {
         Fixed {
-            queue: Text::from("billing"),
+            // Longer than inline text, so shared: a copy shows as the
+            // same pointer.
+            queue: Text::from("billing-and-payments"),
         }
     }
 
@@ -253,9 +274,17 @@ mod tests {
             &*parsed.pieces,
             &[
                 Piece::Literal(Text::from("a")),
-                Piece::Slug(SlugKey::QueueId, Text::from("queueId")),
+                Piece::Slug {
+                    key: SlugKey::QueueId,
+                    name: Text::from("queueId"),
+                    lookup: Box::default(),
+                },
                 Piece::Literal(Text::from("b")),
-                Piece::Slug(SlugKey::Context, Text::from("botSentiment")),
+                Piece::Slug {
+                    key: SlugKey::Context,
+                    name: Text::from("botSentiment"),
+                    lookup: Box::from("botSentiment"),
+                },
             ]
         );
     }
