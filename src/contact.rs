@@ -51,7 +51,7 @@ impl Contacts {
     /// # Errors
     /// `EmptyId` for a contact without an id.
     pub(crate) fn upsert(&mut self, contact: Contact) -> Result<(), InputError> {
-        if contact.id.as_str().is_empty() {
+        if contact.id.text().is_empty() {
             return Err(InputError::EmptyId(IdKind::Contact));
         }
         self.by_id.insert(contact.id.clone(), contact);

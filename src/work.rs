@@ -324,7 +324,7 @@ impl Switchboard {
     }
 
     pub(crate) fn arrive(&mut self, mut spec: WorkItem) -> Result<(), InputError> {
-        if spec.id.text().as_bytes().is_empty() {
+        if spec.id.text().is_empty() {
             return Err(InputError::EmptyId(IdKind::WorkItem));
         }
         if self.state.items.contains(&spec.id) {

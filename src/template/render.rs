@@ -120,17 +120,14 @@ impl Parsed {
             }
             let name = text.slice(open + 1..close);
             let key = SlugKey::of(&name);
-            pieces.push(match key.name() {
-                Some(name) => Piece::Slug {
-                    key,
-                    name,
-                    lookup: Box::default(),
-                },
-                None => Piece::Slug {
-                    key,
-                    lookup: Box::from(name.as_str()),
-                    name,
-                },
+            let lookup = match key {
+                SlugKey::Context => Box::from(name.as_str()),
+                _ => Box::default(),
+            };
+            pieces.push(Piece::Slug {
+                key,
+                name: key.name().unwrap_or(name),
+                lookup,
             });
             at = close + 1;
         }
