@@ -5,7 +5,8 @@
 //! first argument, default 20,000; the second picks `round_robin` or
 //! `least_active` instead of `highest_capacity`; a third, `scattered`,
 //! numbers the items in no order), and leaves without
-//! dropping the engine. Run it under callgrind with N = 1 and N = 20,001:
+//! dropping the engine. Besides the mean it prints the slowest block of
+//! [`BLOCK`] cycles, where a pause (a table rebuilt at once) shows. Run it under callgrind with N = 1 and N = 20,001:
 //! the difference divided by 20,000 is one cycle's instructions, free of
 //! the machine's noise. See BENCHMARKS.md.
 
@@ -21,6 +22,10 @@ use cycle::{Ids, Line, cycle, start, warm_engine};
 
 /// Cycles run before the measured ones.
 const WARM_UP: u32 = 30_000;
+
+/// Cycles timed together to find the slowest stretch: long enough that
+/// reading the clock costs nothing.
+const BLOCK: u32 = 1_024;
 
 fn main() {
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
@@ -44,9 +49,17 @@ fn main() {
     };
     run(0, WARM_UP);
     let started = Instant::now();
-    run(WARM_UP, WARM_UP + n);
+    let mut slowest = std::time::Duration::ZERO;
+    let mut from = WARM_UP;
+    while from < WARM_UP + n {
+        let to = (from + BLOCK).min(WARM_UP + n);
+        let block = Instant::now();
+        run(from, to);
+        slowest = slowest.max(block.elapsed());
+        from = to;
+    }
     println!(
-        "{n} cycles of {method:?} at 10,000 agents, {ids:?} ids, {:?} each",
+        "{n} cycles of {method:?} at 10,000 agents, {ids:?} ids, {:?} each, slowest {BLOCK} {slowest:?}",
         started.elapsed() / n.max(1)
     );
     // Dropping millions of closed ids is not part of a cycle.
