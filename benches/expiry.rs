@@ -42,7 +42,7 @@ fn loaded() -> Switchboard {
     }
     for n in 0..2 * OFFERS {
         let item = WorkItem::new(format!("w{n}").as_str(), "chat", "q");
-        sb.handle(start(), Input::WorkArrived(item))
+        sb.handle(start(), Input::WorkArrived(Box::new(item)))
             .expect("arrive");
     }
     while sb.poll_output().is_some() {}

@@ -34,7 +34,7 @@ fn busy_engine() -> Switchboard {
     let mut offers = Vec::new();
     for n in 0..3 * AGENTS {
         let item = WorkItem::new(format!("w{n}").as_str(), "chat", "q");
-        sb.handle(start(), Input::WorkArrived(item))
+        sb.handle(start(), Input::WorkArrived(Box::new(item)))
             .expect("arrive");
         while let Some(out) = sb.poll_output() {
             if let Output::Notify(notification) = out {

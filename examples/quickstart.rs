@@ -46,7 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     drain(&mut sb, now);
     sb.handle(
         now,
-        Input::WorkArrived(WorkItem::new("chat-1", "chat", "support")),
+        Input::WorkArrived(Box::new(WorkItem::new("chat-1", "chat", "support"))),
     )?;
     let first = drain(&mut sb, now);
 

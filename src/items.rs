@@ -215,11 +215,11 @@ impl ItemState {
     /// The record closed items share.
     fn closed_record() -> Self {
         Self {
-            spec: WorkItem::new(
+            spec: Box::new(WorkItem::new(
                 WorkItemId::default(),
                 WorkstreamId::default(),
                 QueueId::default(),
-            ),
+            )),
             workstream: 0,
             queue: 0,
             arrival: 0,

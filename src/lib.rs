@@ -31,7 +31,7 @@
 //! let t0 = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
 //!
 //! sb.handle(t0, Input::AgentSignedIn { agent: "ada".into() })?;
-//! sb.handle(t0, Input::WorkArrived(WorkItem::new("chat-1", "chat", "general")))?;
+//! sb.handle(t0, Input::WorkArrived(Box::new(WorkItem::new("chat-1", "chat", "general"))))?;
 //!
 //! let mut offered = None;
 //! while let Some(output) = sb.poll_output() {

@@ -66,9 +66,9 @@ pub(crate) type WaitKey = (bool, i32, u64, usize);
 #[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ItemState {
-    /// The item as it arrived. Inline: the record itself is boxed in its
-    /// slot, and a reused slot then needs no allocation at all.
-    pub(crate) spec: WorkItem,
+    /// The item as it arrived, in the box it arrived in: kept, not copied
+    /// out (320 bytes) into the record.
+    pub(crate) spec: Box<WorkItem>,
     pub(crate) workstream: usize,
     pub(crate) queue: usize,
     /// Arrival order (A2).
@@ -323,7 +323,7 @@ impl Switchboard {
         }
     }
 
-    pub(crate) fn arrive(&mut self, mut spec: WorkItem) -> Result<(), InputError> {
+    pub(crate) fn arrive(&mut self, mut spec: Box<WorkItem>) -> Result<(), InputError> {
         if spec.id.text().is_empty() {
             return Err(InputError::EmptyId(IdKind::WorkItem));
         }

@@ -54,7 +54,7 @@ fn config() -> Config {
 }
 
 fn arrive(id: &str, workstream: &str, queue: &str) -> Input {
-    Input::WorkArrived(WorkItem::new(id, workstream, queue))
+    Input::WorkArrived(Box::new(WorkItem::new(id, workstream, queue)))
 }
 
 fn agent(id: &str) -> AgentId {
@@ -506,10 +506,10 @@ fn v1_duplicate_id_is_refused_and_changes_nothing() {
             (3, arrive("c1", "strict", "q"), dup()),
             (
                 3,
-                Input::WorkArrived(WorkItem {
+                Input::WorkArrived(Box::new(WorkItem {
                     priority: -5,
                     ..WorkItem::new("c1", "chat", "q")
-                }),
+                })),
                 dup(),
             ),
         ],
@@ -1501,7 +1501,7 @@ fn odd_input(rng: &mut Rng, live: &Live) -> Input {
                 w.required_skills = vec![(*rng.pick(&["fr", "de", ""])).into()];
             }
             w.escalated_from_bot = rng.chance(10);
-            Input::WorkArrived(w)
+            Input::WorkArrived(Box::new(w))
         }
         21 => {
             if rng.chance(70) {

@@ -10,10 +10,10 @@ use switchboard::*;
 
 /// Work `id` of workstream `ws` in queue `q` with `priority`.
 fn work(id: &str, ws: &str, priority: i32) -> Input {
-    Input::WorkArrived(WorkItem {
+    Input::WorkArrived(Box::new(WorkItem {
         priority,
         ..WorkItem::new(id, ws, "q")
-    })
+    }))
 }
 
 /// `chat_config` with each agent's capacity units set.

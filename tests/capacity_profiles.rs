@@ -61,23 +61,23 @@ fn chat_profile_config(limit: u32, agents: &[&str]) -> Config {
 
 /// Work `id` of workstream `workstream` in queue `q`.
 fn work(id: &str, workstream: &str) -> Input {
-    Input::WorkArrived(WorkItem::new(id, workstream, "q"))
+    Input::WorkArrived(Box::new(WorkItem::new(id, workstream, "q")))
 }
 
 /// Work `id` of workstream `workstream` in queue `q`, naming the profiles it consumes.
 fn work_naming(id: &str, workstream: &str, profiles: &[&str]) -> Input {
-    Input::WorkArrived(WorkItem {
+    Input::WorkArrived(Box::new(WorkItem {
         capacity_profiles: profiles.iter().map(|p| ProfileId::new(*p)).collect(),
         ..WorkItem::new(id, workstream, "q")
-    })
+    }))
 }
 
 /// A chat item `id` in queue `q` with `priority`.
 fn chat_priority(id: &str, priority: i32) -> Input {
-    Input::WorkArrived(WorkItem {
+    Input::WorkArrived(Box::new(WorkItem {
         priority,
         ..WorkItem::new(id, "chat", "q")
-    })
+    }))
 }
 
 /// The built-in unauthenticated Alert of a non-chat channel, for `item` of queue `q`.

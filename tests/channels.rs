@@ -42,10 +42,10 @@ fn contact(id: &str, name: &str, mobile: Option<&str>) -> Contact {
 
 /// An SMS from `from`.
 fn sms(id: &str, from: &str) -> Input {
-    Input::WorkArrived(WorkItem {
+    Input::WorkArrived(Box::new(WorkItem {
         sms_from: Some(from.into()),
         ..WorkItem::new(id, "ws", "q")
-    })
+    }))
 }
 
 /// The built-in SMS Alert for an unidentified sender.
@@ -119,7 +119,10 @@ fn k1_every_conversation_channel_carries_work_to_an_agent() {
     ] {
         let mut h = Harness::new(config_for(channel));
         h.input(0, sign_in("ada"));
-        let out = h.input(1, Input::WorkArrived(WorkItem::new("w1", "ws", "q")));
+        let out = h.input(
+            1,
+            Input::WorkArrived(Box::new(WorkItem::new("w1", "ws", "q"))),
+        );
         let n = Notification {
             title: title.to_owned().into(),
             fields: fields(&[("Language", ""), ("Queue", "q")]),
@@ -174,7 +177,7 @@ fn k1_record_channel_carries_cases_to_an_agent() {
         }),
         ..WorkItem::new("case-1", "ws", "q")
     };
-    let out = h.input(1, Input::WorkArrived(case));
+    let out = h.input(1, Input::WorkArrived(Box::new(case)));
     let toast = Notification {
         kind: NotificationKind::Toast,
         scenario: Scenario::RecordAssigned,
@@ -249,7 +252,7 @@ fn k1_all_eleven_channels_in_one_configuration() {
         let id = format!("w{i}");
         let out = h.input(
             secs,
-            Input::WorkArrived(WorkItem::new(id.as_str(), format!("ws{i}"), "q")),
+            Input::WorkArrived(Box::new(WorkItem::new(id.as_str(), format!("ws{i}"), "q"))),
         );
         let n = out
             .iter()
@@ -405,7 +408,10 @@ fn k2_no_match_links_nothing() {
         ]
     );
     // No sender number at all.
-    let out = h.input(3, Input::WorkArrived(WorkItem::new("s3", "ws", "q")));
+    let out = h.input(
+        3,
+        Input::WorkArrived(Box::new(WorkItem::new("s3", "ws", "q"))),
+    );
     assert_eq!(
         out,
         vec![
@@ -564,7 +570,7 @@ fn k2_a_known_customer_on_the_item_wins_over_phone_matching() {
         }),
         ..WorkItem::new("s1", "ws", "q")
     };
-    let out = h.input(1, Input::WorkArrived(item));
+    let out = h.input(1, Input::WorkArrived(Box::new(item)));
     assert_eq!(
         out,
         vec![

@@ -35,7 +35,7 @@ fn two_speed_config(agents: &[&str]) -> Config {
 
 /// A `fast` item `id` in queue `q`.
 fn fast(id: &str) -> Input {
-    Input::WorkArrived(WorkItem::new(id, "fast", "q"))
+    Input::WorkArrived(Box::new(WorkItem::new(id, "fast", "q")))
 }
 
 /// The Alert the `Fast` template renders.
@@ -888,10 +888,10 @@ fn busy_config() -> Config {
 /// A fixed script of timed inputs (times in seconds since t0).
 fn script() -> Vec<(i64, Input)> {
     let sms = |id: &str, from: &str| {
-        Input::WorkArrived(WorkItem {
+        Input::WorkArrived(Box::new(WorkItem {
             sms_from: Some(from.into()),
             ..WorkItem::new(id, "sms", "q")
-        })
+        }))
     };
     let mut case = WorkItem::new("case-1", "cases", "desk");
     case.case = Some(switchboard::Case {
@@ -912,7 +912,7 @@ fn script() -> Vec<(i64, Input)> {
         (6, reject(2)),
         (7, sms("s1", "+1 555 010 0199")),
         (8, sms("s2", "555-0200")),
-        (9, Input::WorkArrived(case)),
+        (9, Input::WorkArrived(Box::new(case))),
         (10, Input::ClientDisconnected { agent: "cy".into() }),
         (20, reset("bob")),
         (30, chat("c3")),
@@ -1007,6 +1007,23 @@ fn d7_same_config_and_inputs_give_byte_identical_outputs() {
     assert!(first.contains(r#"7 {"ContactAmbiguous":{"item":"s1","contacts":["k1","k2"]}}"#));
     assert!(first.contains(r#"8 {"ContactLinked":{"item":"s2","contact":"k3"}}"#));
     assert!(first.contains(r#"6 {"Alert":{"agent":"bob","kind":"Rejected","item":"c2"}}"#));
+}
+
+#[test]
+fn d7_a_work_arrival_logs_as_the_item_itself_boxed_or_not() {
+    let item = WorkItem {
+        priority: 2,
+        ..WorkItem::new("w1", "chat", "q")
+    };
+    let input = Input::from(item.clone());
+    assert_eq!(input, Input::WorkArrived(Box::new(item)));
+    let line = serde_json::to_string(&input).expect("serialises");
+    assert_eq!(
+        line,
+        r#"{"WorkArrived":{"id":"w1","workstream":"chat","queue":"q","priority":2,"customer":null,"case":null,"context":{},"sms_from":null,"required_skills":[],"escalated_from_bot":false,"capacity_profiles":[]}}"#
+    );
+    let short = r#"{"WorkArrived":{"id":"w1","workstream":"chat","queue":"q","priority":2}}"#;
+    assert_eq!(serde_json::from_str::<Input>(short).ok(), Some(input));
 }
 
 #[test]

@@ -38,12 +38,12 @@ fn config(channel: Channel, first: &[&str], second: &[&str]) -> Config {
 
 /// Work `id` of workstream `ws` in queue `q`.
 fn work(id: &str) -> Input {
-    Input::WorkArrived(WorkItem::new(id, "ws", "q"))
+    Input::WorkArrived(Box::new(WorkItem::new(id, "ws", "q")))
 }
 
 /// Work `id` of workstream `workstream` in queue `q`.
 fn work_in(id: &str, workstream: &str) -> Input {
-    Input::WorkArrived(WorkItem::new(id, workstream, "q"))
+    Input::WorkArrived(Box::new(WorkItem::new(id, workstream, "q")))
 }
 
 /// Ada signs in at 0 s, `item` arrives at 1 s and is offered to her (the
@@ -1508,7 +1508,7 @@ fn l5_bot_escalation_is_offered_as_an_alert_with_the_bot_context_as_slugs() {
         ..WorkItem::new("c1", "ws", "q")
     };
     assert_eq!(
-        h.input(1, Input::WorkArrived(from_bot)),
+        h.input(1, Input::WorkArrived(Box::new(from_bot))),
         vec![
             queued("c1"),
             Output::Notify(Box::new(Notification {
@@ -1538,7 +1538,7 @@ fn l5_bot_escalation_is_offered_as_an_alert_with_the_bot_context_as_slugs() {
         ..WorkItem::new("c2", "ws", "q")
     };
     assert_eq!(
-        h.input(3, Input::WorkArrived(known)),
+        h.input(3, Input::WorkArrived(Box::new(known))),
         vec![
             queued("c2"),
             Output::Notify(Box::new(Notification {
@@ -1573,7 +1573,7 @@ fn l5_voice_call_handed_over_by_a_bot_is_an_alert_with_its_context() {
         ..WorkItem::new("v1", "ws", "q")
     };
     assert_eq!(
-        h.input(5, Input::WorkArrived(call)),
+        h.input(5, Input::WorkArrived(Box::new(call))),
         vec![
             queued("v1"),
             Output::Notify(Box::new(Notification {

@@ -88,7 +88,8 @@ fn item(n: usize) -> WorkItemId {
 
 fn arrive(sb: &mut Switchboard, n: usize, ms: usize) {
     let work = WorkItem::new(item(n), "chat", "q");
-    sb.handle(at(ms), Input::WorkArrived(work)).expect("arrive");
+    sb.handle(at(ms), Input::WorkArrived(Box::new(work)))
+        .expect("arrive");
 }
 
 fn leave(sb: &mut Switchboard, n: usize, ms: usize) {

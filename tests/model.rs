@@ -2315,7 +2315,7 @@ impl Model {
             Act::OpenWork(i) => Input::OpenWork {
                 item: self.item(i, Pool::Unopened),
             },
-            Act::Arrive(spec) => Input::WorkArrived(self.arrival(spec)),
+            Act::Arrive(spec) => Input::WorkArrived(Box::new(self.arrival(spec))),
             Act::Park(i) => {
                 let item = self.item(i, Pool::Opened);
                 let held = self.items.get(item.as_str()).and_then(|it| {

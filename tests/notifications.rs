@@ -64,7 +64,7 @@ fn item(id: &str) -> WorkItem {
 }
 
 fn arrive(item: WorkItem) -> Input {
-    Input::WorkArrived(item)
+    Input::WorkArrived(Box::new(item))
 }
 
 fn customer(name: &str) -> Customer {

@@ -49,7 +49,7 @@ fn sign_out(agent: &str) -> Input {
 
 /// Work `id` of workstream `ws` in queue `q`.
 fn work(id: &str, ws: &str) -> Input {
-    Input::WorkArrived(WorkItem::new(id, ws, "q"))
+    Input::WorkArrived(Box::new(WorkItem::new(id, ws, "q")))
 }
 
 fn custom(id: &str, base: BaseStatus) -> Presence {

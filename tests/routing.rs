@@ -35,23 +35,23 @@ fn queue_config(
 
 /// Work `id` of workstream `ws` arriving in queue `q`.
 fn arrive(id: &str, ws: &str) -> Input {
-    Input::WorkArrived(WorkItem::new(id, ws, "q"))
+    Input::WorkArrived(Box::new(WorkItem::new(id, ws, "q")))
 }
 
 /// Chat `id` with `priority`.
 fn chat_with_priority(id: &str, priority: i32) -> Input {
-    Input::WorkArrived(WorkItem {
+    Input::WorkArrived(Box::new(WorkItem {
         priority,
         ..WorkItem::new(id, "chat", "q")
-    })
+    }))
 }
 
 /// Chat `id` requiring `skills`.
 fn chat_needing(id: &str, skills: &[&str]) -> Input {
-    Input::WorkArrived(WorkItem {
+    Input::WorkArrived(Box::new(WorkItem {
         required_skills: skills.iter().map(|s| (*s).to_owned()).collect(),
         ..WorkItem::new(id, "chat", "q")
-    })
+    }))
 }
 
 /// The Alert the built-in unauthenticated template of a channel renders for
@@ -453,10 +453,10 @@ fn a2_a_returning_affinity_conversation_goes_ahead_of_all() {
     assert_eq!(
         h.input(
             5,
-            Input::WorkArrived(WorkItem {
+            Input::WorkArrived(Box::new(WorkItem {
                 priority: -9,
                 ..WorkItem::new("urgent", "sms", "q")
-            })
+            }))
         ),
         vec![queued("urgent")]
     );
@@ -954,7 +954,10 @@ fn a5_a_conversation_routed_to_a_queue_with_no_members_is_closed() {
     let mut h = Harness::new(config);
     h.input(0, sign_in("ada"));
     assert_eq!(
-        h.input(1, Input::WorkArrived(WorkItem::new("c1", "chat", "empty"))),
+        h.input(
+            1,
+            Input::WorkArrived(Box::new(WorkItem::new("c1", "chat", "empty")))
+        ),
         vec![Output::ConversationClosed {
             item: "c1".into(),
             reason: CloseReason::NoAgents
@@ -985,7 +988,10 @@ fn a5_a_record_in_a_queue_with_no_members_stays_queued() {
     let mut h = Harness::new(config);
     h.input(0, sign_in("ada"));
     assert_eq!(
-        h.input(1, Input::WorkArrived(WorkItem::new("r1", "case", "empty"))),
+        h.input(
+            1,
+            Input::WorkArrived(Box::new(WorkItem::new("r1", "case", "empty")))
+        ),
         vec![Output::WorkQueued {
             item: "r1".into(),
             queue: "empty".into()
@@ -1459,10 +1465,10 @@ fn a7_a_returning_customer_of_a_disconnected_agent_goes_ahead_of_all_in_the_queu
     assert_eq!(
         h.input(
             5,
-            Input::WorkArrived(WorkItem {
+            Input::WorkArrived(Box::new(WorkItem {
                 priority: -9,
                 ..WorkItem::new("urgent", "sms", "q")
-            })
+            }))
         ),
         vec![queued("urgent")]
     );

@@ -33,7 +33,11 @@ fn random_input(rng: &mut Rng, n: u64) -> Input {
     let item = |k: u64| format!("c{}", k % 12).as_str().into();
     let notification = switchboard::NotificationId(1 + rng.below(n + 1));
     match rng.below(12) {
-        0 | 1 => Input::WorkArrived(WorkItem::new(format!("c{n}").as_str(), "chat", "q")),
+        0 | 1 => Input::WorkArrived(Box::new(WorkItem::new(
+            format!("c{n}").as_str(),
+            "chat",
+            "q",
+        ))),
         2 => Input::AgentSignedIn { agent: agent() },
         3 => Input::AgentSignedOut { agent: agent() },
         4 => Input::NotificationDisplayed { notification },
@@ -113,7 +117,8 @@ fn d8_snapshot_keeps_no_data_of_closed_work() {
         ..Customer::default()
     });
     item.context.insert("orderNumber".into(), "A-1906".into());
-    sb.handle(at(1), Input::WorkArrived(item)).expect("arrive");
+    sb.handle(at(1), Input::WorkArrived(Box::new(item)))
+        .expect("arrive");
     sb.handle(at(2), Input::CustomerLeft { item: "c1".into() })
         .expect("leave");
     // Outputs not yet taken are part of the state; take them.

@@ -734,7 +734,7 @@ impl Sim {
         });
         let mut spec = WorkItem::new(item_id(i), workstream, QUEUES[usize::from(queue)]);
         spec.priority = if self.rng.chance(100) { 0 } else { 5 };
-        self.send(Input::WorkArrived(spec));
+        self.send(Input::WorkArrived(Box::new(spec)));
         if self.rng.chance(IMPATIENT) {
             let after = self.rng.between(20 * SEC, 15 * MIN);
             self.schedule(after, Event::CustomerLeaves { item: i });

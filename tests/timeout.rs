@@ -99,13 +99,13 @@ fn record_config() -> Config {
 }
 
 fn case_item(id: &str) -> Input {
-    Input::WorkArrived(WorkItem {
+    Input::WorkArrived(Box::new(WorkItem {
         case: Some(Case {
             id: "CAS-1".into(),
             title: "Printer on fire".into(),
         }),
         ..WorkItem::new(id, "cases", "cq")
-    })
+    }))
 }
 
 // ---------------------------------------------------------------------------
@@ -226,7 +226,10 @@ fn t1_expired_work_keeps_its_place_priority_then_arrival() {
         priority: -1,
         ..WorkItem::new("c4", "chat", "q")
     };
-    assert_eq!(h.input(130, Input::WorkArrived(urgent)), vec![queued("c4")]);
+    assert_eq!(
+        h.input(130, Input::WorkArrived(Box::new(urgent))),
+        vec![queued("c4")]
+    );
     display(&mut h, 131, 2);
     assert_eq!(
         h.advance_to(240),
@@ -499,7 +502,10 @@ fn t2_inactive_agent_still_takes_work_whose_workstream_allows_away() {
     assert_eq!(h.presence("ada"), presences::INACTIVE);
     assert_eq!(h.input(130, chat("c2")), vec![queued("c2")]);
     assert_eq!(
-        h.input(140, Input::WorkArrived(WorkItem::new("r1", "relaxed", "q"))),
+        h.input(
+            140,
+            Input::WorkArrived(Box::new(WorkItem::new("r1", "relaxed", "q")))
+        ),
         vec![queued("r1"), chat_alert(2, "ada", "r1", 260)]
     );
     assert_eq!(h.presence("ada"), presences::INACTIVE);
@@ -895,7 +901,10 @@ fn t4_rejected_agent_keeps_getting_work_where_busy_dnd_is_allowed() {
     assert_eq!(h.location("c1"), waiting_in_q());
     // Work of a workstream allowing Busy - DND still reaches ada.
     assert_eq!(
-        h.input(20, Input::WorkArrived(WorkItem::new("u1", "urgent", "q"))),
+        h.input(
+            20,
+            Input::WorkArrived(Box::new(WorkItem::new("u1", "urgent", "q")))
+        ),
         vec![queued("u1"), chat_alert(2, "ada", "u1", 140)]
     );
     // Rejecting it: a new alert, presence already Busy - DND, and (one
@@ -1817,8 +1826,10 @@ impl Script {
     fn apply(&mut self, t: i64, act: Act) {
         match act {
             Act::Arrive { id, workstream } => {
-                self.h
-                    .input(t, Input::WorkArrived(WorkItem::new(id, workstream, "q")));
+                self.h.input(
+                    t,
+                    Input::WorkArrived(Box::new(WorkItem::new(id, workstream, "q"))),
+                );
             }
             Act::Display(id) => {
                 self.answer(t, id, Input::NotificationDisplayed { notification: id });

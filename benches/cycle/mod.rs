@@ -88,11 +88,11 @@ pub(crate) fn cycle(
     let (workstream, queue) = line;
     sb.handle(
         now,
-        Input::WorkArrived(WorkItem::new(
+        Input::WorkArrived(Box::new(WorkItem::new(
             item.clone(),
             workstream.clone(),
             queue.clone(),
-        )),
+        ))),
     )
     .expect("arrive");
     while let Some(out) = sb.poll_output() {

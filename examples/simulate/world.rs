@@ -559,7 +559,7 @@ impl<'a> World<'a> {
             self.after(wait, Event::GiveUp(i));
         }
         self.plan_arrival(usize::from(w));
-        self.send(Input::WorkArrived(item));
+        self.send(Input::WorkArrived(Box::new(item)));
     }
 
     /// Puts the agent's presence in line with their break once they are connected.

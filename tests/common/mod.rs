@@ -56,7 +56,7 @@ pub fn without_auto_close(mut config: Config) -> Config {
 
 /// A chat item `id` in workstream `chat`, queue `q`.
 pub fn chat(id: &str) -> Input {
-    Input::WorkArrived(WorkItem::new(id, "chat", "q"))
+    Input::WorkArrived(Box::new(WorkItem::new(id, "chat", "q")))
 }
 
 /// `AgentSignedIn` for `agent`.
