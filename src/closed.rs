@@ -23,7 +23,9 @@
 //!   (counters, case numbers, time-ordered ids) never touch the large table
 //!   on arrival. Other ids cost one probe, as before.
 //!
-//! Entries sit in closing order in a vector that is only ever appended to.
+//! Entries (an id and its arrival number, 24 bytes) sit in closing order in
+//! a vector that is only ever appended to; the slots keep the hash bits
+//! that settling and growing need, so entries do not.
 
 use std::cmp::Ordering;
 use std::hash::BuildHasher;
@@ -50,13 +52,13 @@ const RECENT: usize = 1024;
 /// is at most three-eighths full, before it could need to grow again.
 const COPY: usize = 4 * RECENT;
 
-/// One closed item: its id, its arrival number and the hash of its id
-/// (kept, so that growing and settling read no id text).
+/// One closed item: its id and its arrival number. Its hash is not kept:
+/// settling copies the recent table's slots and growing the large table's,
+/// and both keep the hash bits they need.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Entry {
     id: WorkItemId,
     arrival: u64,
-    hash: u64,
 }
 
 /// Open addressing with linear probing over entry numbers, at most half
@@ -113,13 +115,6 @@ impl Table {
         #[allow(clippy::cast_possible_truncation)] // below the table's size
         let at = hash.checked_shr(64 - bits).unwrap_or(0) as usize;
         at
-    }
-
-    /// Puts entries `range` in.
-    fn put_all(&mut self, entries: &[Entry], range: std::ops::Range<usize>) {
-        for (entry, n) in entries[range.clone()].iter().zip(range) {
-            self.put(entry.hash, n);
-        }
     }
 
     /// Empties the table, making it `size` slots (a power of two).
@@ -216,15 +211,15 @@ impl ClosedIds {
         if greatest.is_none_or(|g| later(id.text().as_bytes(), g.text().as_bytes())) {
             self.greatest = Some(n);
         }
-        self.entries.push(Entry { id, arrival, hash });
+        self.entries.push(Entry { id, arrival });
         if self.entries.len() - self.settled == RECENT {
             self.settle();
         }
     }
 
-    /// Moves the recent entries into the large table, in one loop whose
-    /// misses the processor overlaps, and copies the next run of slots if
-    /// it is growing. The large table stays at most half full: when it
+    /// Copies the recent table's slots into the large table, in one loop
+    /// whose misses the processor overlaps, and the next run of the old
+    /// table's slots if it is growing. The large table stays at most half full: when it
     /// would not, a table twice the size takes its place and the old one's
     /// slots follow [`COPY`] at a time.
     fn settle(&mut self) {
@@ -241,7 +236,7 @@ impl ClosedIds {
             );
             self.growing = Some(Growing { old, copied: 0 });
         }
-        self.large.put_all(&self.entries, self.settled..len);
+        self.large.copy_from(&self.recent.slots);
         self.settled = len;
         self.recent.reset(2 * RECENT);
         if let Some(growing) = &mut self.growing {
