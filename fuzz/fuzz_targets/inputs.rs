@@ -581,7 +581,7 @@ fn gen_input(u: &mut Unstructured<'_>, w: &World, seen: &Seen) -> Result<Input> 
             queue: queue_id(u, w)?,
             agent: agent_id(u, w)?,
         },
-        31 => Input::WorkArrived(gen_work_item(u, w)?),
+        31 => Input::WorkArrived(Box::new(gen_work_item(u, w)?)),
         32 => Input::CustomerLeft { item: item_id(u)? },
         33 => Input::ConversationEnded { item: item_id(u)? },
         34 => Input::ConversationClosed { item: item_id(u)? },
