@@ -4,11 +4,11 @@
 //! so each one's lists have grown to their size), then runs N cycles (the
 //! first argument, default 20,000; the second picks `round_robin` or
 //! `least_active` instead of `highest_capacity`; a third, `scattered`,
-//! numbers the items in no order), and leaves without
-//! dropping the engine. Besides the mean it prints the slowest block of
-//! [`BLOCK`] cycles, where a pause (a table rebuilt at once) shows. Run it under callgrind with N = 1 and N = 20,001:
-//! the difference divided by 20,000 is one cycle's instructions, free of
-//! the machine's noise. See BENCHMARKS.md.
+//! numbers the items in no order), and leaves without dropping the engine.
+//! Besides the mean it prints the slowest block of [`BLOCK`] cycles, where
+//! a pause (a table rebuilt at once) shows. Run it under callgrind with
+//! N = 1 and N = 20,001: the difference divided by 20,000 is one cycle's
+//! instructions, free of the machine's noise. See BENCHMARKS.md.
 
 mod cycle;
 

@@ -135,7 +135,7 @@ impl Table {
 
 /// A large table being replaced by one twice the size: it is still probed
 /// until its slots `..copied` reach the end.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Growing {
     old: Table,
     copied: usize,
@@ -219,9 +219,9 @@ impl ClosedIds {
 
     /// Copies the recent table's slots into the large table, in one loop
     /// whose misses the processor overlaps, and the next run of the old
-    /// table's slots if it is growing. The large table stays at most half full: when it
-    /// would not, a table twice the size takes its place and the old one's
-    /// slots follow [`COPY`] at a time.
+    /// table's slots if it is growing. The large table stays at most half
+    /// full: when it would not, a table twice the size takes its place and
+    /// the old one's slots follow [`COPY`] at a time.
     fn settle(&mut self) {
         let len = self.entries.len();
         if 2 * len > self.large.slots.len() {
