@@ -13,7 +13,7 @@
 mod cycle;
 
 use std::hint::black_box;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::TimeDelta;
 use switchboard::{AssignmentMethod, QueueId, WorkstreamId};
@@ -49,7 +49,7 @@ fn main() {
     };
     run(0, WARM_UP);
     let started = Instant::now();
-    let mut slowest = std::time::Duration::ZERO;
+    let mut slowest = Duration::ZERO;
     let mut from = WARM_UP;
     while from < WARM_UP + n {
         let to = (from + BLOCK).min(WARM_UP + n);
