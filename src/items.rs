@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::closed::ClosedIds;
 use crate::conversation::ConversationState;
+use crate::declines::Declines;
 use crate::hash::FastMap;
 use crate::ids::{QueueId, WorkItemId, WorkstreamId};
 use crate::input::WorkItem;
@@ -225,7 +226,7 @@ impl ItemState {
             arrival: 0,
             state: ConversationState::Closed,
             place: Place::Closed,
-            declines: Vec::new(),
+            declines: Declines::None,
             parked: false,
             contact: None,
             consultants: Vec::new(),

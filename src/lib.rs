@@ -66,6 +66,7 @@ mod config;
 mod consult;
 mod contact;
 mod conversation;
+mod declines;
 mod error;
 mod forced;
 mod hash;

@@ -329,11 +329,8 @@ impl Switchboard {
     /// [`PARK_AFTER_DECLINERS`] distinct agents (T6).
     fn decline(&mut self, i: usize, a: usize) {
         let item = &mut self.state.items[i];
-        match item.declines.iter_mut().find(|(agent, _)| *agent == a) {
-            Some((_, n)) => *n = n.saturating_add(1),
-            None => item.declines.push((a, 1)),
-        }
-        if item.declines.len() >= PARK_AFTER_DECLINERS
+        item.declines.add(a);
+        if item.declines.agents() >= PARK_AFTER_DECLINERS
             && !item.parked
             && item.place == Place::Waiting
         {

@@ -9,6 +9,7 @@ use std::ops::Bound::{Excluded, Unbounded};
 use crate::config::{Channel, Distribution};
 use crate::contact::PhoneMatch;
 use crate::conversation::{CloseReason, ConversationState};
+use crate::declines::Declines;
 use crate::error::{IdKind, InputError};
 use crate::ids::{NotificationId, SessionId, WorkItemId};
 use crate::input::WorkItem;
@@ -76,7 +77,7 @@ pub(crate) struct ItemState {
     pub(crate) state: ConversationState,
     pub(crate) place: Place,
     /// Declines by agent (T6), in the order agents first declined.
-    pub(crate) declines: Vec<(usize, u8)>,
+    pub(crate) declines: Declines,
     /// Out of automatic assignment (T6).
     pub(crate) parked: bool,
     /// Contact linked by phone (K2).
@@ -104,14 +105,6 @@ pub(crate) struct ItemState {
 impl ItemState {
     pub(crate) fn wait_key(&self, index: usize) -> WaitKey {
         (!self.affinity_lane, self.spec.priority, self.arrival, index)
-    }
-
-    /// How often `agent` declined this item.
-    pub(crate) fn declines_by(&self, agent: usize) -> u8 {
-        self.declines
-            .iter()
-            .find(|(a, _)| *a == agent)
-            .map_or(0, |(_, n)| *n)
     }
 }
 
@@ -370,7 +363,7 @@ impl Switchboard {
             arrival,
             state: ConversationState::Open,
             place: Place::Waiting,
-            declines: Vec::new(),
+            declines: Declines::None,
             parked: false,
             contact,
             consultants: Vec::new(),

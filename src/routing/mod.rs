@@ -87,7 +87,7 @@ impl Switchboard {
         let ws = &self.cfg.workstreams[item.workstream];
         ws.allows(self.base_status(a))
             && self.has_room(a, i)
-            && item.declines_by(a) < self.cfg.org.declines_allowed
+            && item.declines.by(a) < self.cfg.org.declines_allowed
             && self.has_skills(a, &item.spec.required_skills)
     }
 
@@ -118,7 +118,7 @@ impl Switchboard {
             if !self.eligible(a, i) {
                 continue;
             }
-            match self.state.items[i].declines_by(a) {
+            match self.state.items[i].declines.by(a) {
                 0 => return Some(a),
                 d if best_decliner.is_none_or(|(fewest, _)| d < fewest) => {
                     best_decliner = Some((d, a));

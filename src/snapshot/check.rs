@@ -48,7 +48,7 @@ impl Switchboard {
             if let Some(contact) = item.contact {
                 within("contact", contact, state.contacts.len())?;
             }
-            for &(a, _) in &item.declines {
+            for (a, _) in item.declines.iter() {
                 within("agent", a, agents)?;
             }
             for &a in &item.consultants {
