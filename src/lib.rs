@@ -79,6 +79,7 @@ mod output;
 mod presence;
 mod routing;
 mod session;
+mod short_list;
 mod snapshot;
 mod switchboard;
 mod template;
@@ -106,6 +107,7 @@ pub use crate::output::{
 };
 pub use crate::presence::{BaseStatus, Presence, PresenceReason, builtin as presences};
 pub use crate::routing::CYCLE_WINDOW;
+pub use crate::short_list::ShortList;
 pub use crate::snapshot::{RestoreError, SNAPSHOT_VERSION, SavedState, Snapshot};
 pub use crate::switchboard::{AgentStatus, Switchboard, WorkLocation};
 pub use crate::template::{

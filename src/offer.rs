@@ -15,6 +15,7 @@ use crate::output::{
     RerouteReason,
 };
 use crate::presence::{self, BaseStatus, PresenceReason};
+use crate::short_list::ShortList;
 use crate::switchboard::Switchboard;
 use crate::template::{DesktopMode, NotificationKind, Scenario, Template};
 use crate::text::Text;
@@ -87,12 +88,12 @@ impl Switchboard {
         i: usize,
         template: &Template,
         texts: &TemplateTexts,
-    ) -> (Text, Vec<RenderedField>, Vec<Text>) {
+    ) -> (Text, ShortList<RenderedField, 4>, ShortList<Text, 2>) {
         let slugs = Slugs {
             board: self,
             item: &self.state.items[i],
         };
-        let mut unresolved = Vec::new();
+        let mut unresolved = ShortList::new();
         let title = texts.title.render(&slugs, &mut unresolved);
         let fields = template
             .fields

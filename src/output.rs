@@ -1,5 +1,6 @@
 //! Outputs: everything the engine asks the host service to do or show.
 
+use crate::short_list::ShortList;
 use crate::text::Text;
 
 use chrono::{DateTime, Utc};
@@ -198,10 +199,11 @@ pub struct Notification {
     pub template: TemplateId,
     /// Rendered title; shared with the template when it holds no slug.
     pub title: Text,
-    /// Rendered fields.
-    pub fields: Vec<RenderedField>,
-    /// Slugs that did not resolve and rendered as empty text (N3), by name.
-    pub unresolved: Vec<Text>,
+    /// Rendered fields, held in place: a template has at most four (N2).
+    pub fields: ShortList<RenderedField, 4>,
+    /// Slugs that did not resolve and rendered as empty text (N3), by name;
+    /// the first two held in place (no built-in template has more slugs).
+    pub unresolved: ShortList<Text, 2>,
     /// Label of the accept button; "Open" on every Toast.
     pub accept_label: Text,
     /// Label of the reject button, when there is one.
@@ -224,7 +226,7 @@ pub struct DesktopNotification {
 }
 
 /// A rendered notification field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RenderedField {
     /// Header.
     pub header: Text,

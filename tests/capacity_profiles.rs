@@ -93,7 +93,7 @@ fn channel_alert(
         agent: agent.into(),
         title: format!("Incoming {what}").into(),
         fields: fields(&[("Language", ""), ("Queue", "q")]),
-        unresolved: vec!["visitorLanguage".into()],
+        unresolved: vec!["visitorLanguage".into()].into(),
         ..template_alert(
             id,
             item,
@@ -135,7 +135,7 @@ fn chat_toast(
         scenario,
         title: title.into(),
         fields,
-        unresolved: vec!["customerName".into()],
+        unresolved: vec!["customerName".into()].into(),
         accept_label: "Open".into(),
         reject_label: None,
         ..template_alert(id, item, template, deadline)
@@ -1277,7 +1277,7 @@ fn c7_consult_takes_no_profile_room() {
             scenario: Scenario::Consult,
             title: "Consult request: Chat conversation".into(),
             fields: fields(&[("Customer", "")]),
-            unresolved: vec!["customerName".into()],
+            unresolved: vec!["customerName".into()].into(),
             ..template_alert(2, "c1", "Chat - consult - default", 124)
         }))]
     );
@@ -1552,7 +1552,7 @@ fn c9_transfer_to_a_queue_offers_waiting_work_at_that_instant() {
                 scenario: Scenario::Transfer,
                 title: "Chat conversation transferred to you".into(),
                 fields: fields(&[("Customer", "")]),
-                unresolved: vec!["customerName".into()],
+                unresolved: vec!["customerName".into()].into(),
                 ..template_alert(3, "c1", "Chat - transfer - default", 130)
             })),
         ]

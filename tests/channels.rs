@@ -53,7 +53,7 @@ fn sms_unauth(id: u64, item: &str, deadline_secs: i64) -> Notification {
     Notification {
         title: "Incoming SMS conversation".into(),
         fields: fields(&[("Language", ""), ("Queue", "q")]),
-        unresolved: vec!["visitorLanguage".into()],
+        unresolved: vec!["visitorLanguage".into()].into(),
         ..template_alert(
             id,
             item,
@@ -126,7 +126,7 @@ fn k1_every_conversation_channel_carries_work_to_an_agent() {
         let n = Notification {
             title: title.to_owned().into(),
             fields: fields(&[("Language", ""), ("Queue", "q")]),
-            unresolved: vec!["visitorLanguage".into()],
+            unresolved: vec!["visitorLanguage".into()].into(),
             ..template_alert(
                 1,
                 "w1",
@@ -592,7 +592,7 @@ fn k2_sender_numbers_are_matched_on_sms_only() {
     let n = Notification {
         title: "Incoming Chat conversation".into(),
         fields: fields(&[("Language", ""), ("Queue", "q")]),
-        unresolved: vec!["visitorLanguage".into()],
+        unresolved: vec!["visitorLanguage".into()].into(),
         ..template_alert(1, "c1", "Chat - incoming unauthenticated - default", 121)
     };
     assert_eq!(out, vec![queued("c1"), Output::Notify(Box::new(n))]);

@@ -12,7 +12,7 @@ use switchboard::{
     Agent, AgentId, BaseStatus, Channel, Config, ConfigError, Contact, DEFAULT_ICON, DesktopMode,
     Distribution, Experience, IdKind, Input, InputError, Notification, NotificationEnd,
     NotificationKind, OrgSettings, Output, PresenceReason, Queue, RerouteReason, Scenario,
-    Switchboard, Template, WorkItem, WorkLocation, Workstream,
+    ShortList, Switchboard, Template, WorkItem, WorkLocation, Workstream,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -43,7 +43,7 @@ fn fast_alert(id: u64, agent: &str, item: &str, deadline: i64) -> Output {
     Output::Notify(Box::new(Notification {
         agent: agent.into(),
         title: "Fast ".into(),
-        unresolved: vec!["customerName".into()],
+        unresolved: vec!["customerName".into()].into(),
         ..template_alert(id, item, "Fast", deadline)
     }))
 }
@@ -340,8 +340,8 @@ fn d1_config_loads_from_json_with_defaults() {
                 scenario: Scenario::IncomingUnauthenticated,
                 template: "Chat VIP".into(),
                 title: "VIP ".into(),
-                fields: vec![],
-                unresolved: vec!["customerName".into()],
+                fields: ShortList::new(),
+                unresolved: vec!["customerName".into()].into(),
                 accept_label: "Accept".into(),
                 reject_label: Some("Reject".into()),
                 deadline: at(125),

@@ -267,7 +267,7 @@ fn transfer_notification(id: u64, agent: &str, item: &str, deadline: i64) -> Not
         scenario: Scenario::Transfer,
         title: "Chat conversation transferred to you".into(),
         fields: fields(&[("Customer", "")]),
-        unresolved: vec!["customerName".into()],
+        unresolved: vec!["customerName".into()].into(),
         ..template_alert(id, item, "Chat - transfer - default", deadline)
     }
 }
@@ -289,7 +289,7 @@ fn consult_notification(id: u64, agent: &str, item: &str, deadline: i64) -> Noti
         scenario: Scenario::Consult,
         title: "Consult request: Chat conversation".into(),
         fields: fields(&[("Customer", "")]),
-        unresolved: vec!["customerName".into()],
+        unresolved: vec!["customerName".into()].into(),
         ..template_alert(id, item, "Chat - consult - default", deadline)
     }
 }
@@ -303,7 +303,7 @@ fn supervisor_toast(id: u64, agent: &str, item: &str, deadline: i64) -> Notifica
         scenario: Scenario::SupervisorAssign,
         title: "Incoming Chat conversation".into(),
         fields: fields(&[("Customer", ""), ("Queue", "q")]),
-        unresolved: vec!["customerName".into()],
+        unresolved: vec!["customerName".into()].into(),
         accept_label: "Open".into(),
         reject_label: None,
         ..template_alert(
@@ -1518,7 +1518,7 @@ fn l5_bot_escalation_is_offered_as_an_alert_with_the_bot_context_as_slugs() {
                     ("Language", "fr"),
                     ("Sentiment", ""),
                 ]),
-                unresolved: vec!["botSentiment".into()],
+                unresolved: vec!["botSentiment".into()].into(),
                 ..template_alert(1, "c1", "Bot handoff", 121)
             })),
         ]

@@ -11,8 +11,8 @@ use switchboard::{
     Agent, AgentId, Case, Channel, Config, ConfigError, Contact, ConversationState, Customer,
     DEFAULT_ICON, DesktopMode, DesktopNotification, Experience, IdKind, Input, InputError,
     Notification, NotificationEnd, NotificationId, NotificationKind, Output, PresenceReason, Queue,
-    RerouteReason, Scenario, Switchboard, Template, Text, WorkItem, WorkLocation, Workstream,
-    builtin_templates,
+    RerouteReason, Scenario, ShortList, Switchboard, Template, Text, WorkItem, WorkLocation,
+    Workstream, builtin_templates,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -75,7 +75,7 @@ fn customer(name: &str) -> Customer {
     }
 }
 
-fn strings(list: &[&str]) -> Vec<Text> {
+fn strings(list: &[&str]) -> ShortList<Text, 2> {
     list.iter().map(|s| Text::from(*s)).collect()
 }
 

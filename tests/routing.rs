@@ -1006,7 +1006,7 @@ fn a5_a_record_in_a_queue_with_no_members_stays_queued() {
         template: "CDS entity - Default assigned".into(),
         title: "New record assigned".into(),
         fields: fields(&[("Case", ""), ("Case number", "")]),
-        unresolved: vec!["caseTitle".into(), "caseId".into()],
+        unresolved: vec!["caseTitle".into(), "caseId".into()].into(),
         accept_label: "Open".into(),
         reject_label: None,
         ..template_alert(1, "r1", CHAT_UNAUTH, 122)

@@ -261,7 +261,7 @@ fn transfer_alert(id: u64, agent: &str, item: &str, deadline: i64) -> Output {
         scenario: Scenario::Transfer,
         title: "Chat conversation transferred to you".into(),
         fields: fields(&[("Customer", "")]),
-        unresolved: vec!["customerName".into()],
+        unresolved: vec!["customerName".into()].into(),
         ..template_alert(id, item, "Chat - transfer - default", deadline)
     }))
 }

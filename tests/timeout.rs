@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use switchboard::{
     Agent, AgentId, AlertKind, BaseStatus, Case, Channel, Config, DEFAULT_ICON, Input, InputError,
     Notification, NotificationEnd, NotificationId, NotificationKind, Output, PresenceReason, Queue,
-    RenderedField, RerouteReason, Scenario, Template, WorkItem, WorkItemId, WorkLocation,
-    Workstream, presences,
+    RenderedField, RerouteReason, Scenario, ShortList, Template, WorkItem, WorkItemId,
+    WorkLocation, Workstream, presences,
 };
 
 // ---------------------------------------------------------------------------
@@ -71,8 +71,8 @@ fn auto_toast(id: u64, agent: &str, item: &str, deadline: i64) -> Notification {
         kind: NotificationKind::Toast,
         template: "Chat auto".into(),
         title: "Auto chat".into(),
-        fields: vec![],
-        unresolved: vec![],
+        fields: ShortList::new(),
+        unresolved: ShortList::new(),
         accept_label: "Open".into(),
         reject_label: None,
         ..chat_notification(id, agent, item, deadline)
@@ -166,8 +166,8 @@ fn t1_custom_timeout_expires_at_its_own_deadline() {
     let short = |id: u64, deadline: i64| Notification {
         template: "Chat short".into(),
         title: "Chat".into(),
-        fields: vec![],
-        unresolved: vec![],
+        fields: ShortList::new(),
+        unresolved: ShortList::new(),
         ..chat_notification(id, "ada", "c1", deadline)
     };
     assert_eq!(
@@ -964,8 +964,8 @@ fn t5_rejecting_an_alert_without_reject_button_is_refused() {
     let expected = Notification {
         template: "Chat no reject".into(),
         title: "Chat".into(),
-        fields: vec![],
-        unresolved: vec![],
+        fields: ShortList::new(),
+        unresolved: ShortList::new(),
         reject_label: None,
         ..chat_notification(1, "ada", "c1", 120)
     };
@@ -1383,8 +1383,9 @@ fn t8_record_assignment_is_a_toast_that_stays_assigned_after_the_deadline() {
                 header: "Case number".into(),
                 value: "CAS-1".into(),
             },
-        ],
-        unresolved: vec![],
+        ]
+        .into(),
+        unresolved: ShortList::new(),
         accept_label: "Open".into(),
         reject_label: None,
         deadline: at(120),

@@ -8,6 +8,7 @@
 //! that is one slug is the value itself when that value is shared (the
 //! queue id), and a text whose slugs all render empty is the empty text.
 
+use crate::short_list::ShortList;
 use crate::text::Text;
 
 /// A slug key, classified at configuration.
@@ -145,7 +146,11 @@ impl Parsed {
 
     /// Renders the text, replacing each slug by its value or by nothing; an
     /// unresolved slug's name is added to `unresolved` once.
-    pub(crate) fn render(&self, source: &dyn SlugSource, unresolved: &mut Vec<Text>) -> Text {
+    pub(crate) fn render(
+        &self,
+        source: &dyn SlugSource,
+        unresolved: &mut ShortList<Text, 2>,
+    ) -> Text {
         let mut note = |name: &Text| {
             if !unresolved.iter().any(|known| known == name) {
                 unresolved.push(name.clone());
@@ -226,17 +231,17 @@ mod tests {
 
     #[test]
     fn n3_renders_known_and_blanks_unknown_slugs() {
-        let mut unresolved = Vec::new();
+        let mut unresolved = ShortList::new();
         let text = Parsed::parse(&Text::from_static(&"{customerName} / {caseId} / {caseId}"))
             .render(&fixed(), &mut unresolved);
         assert_eq!(&*text, "Ada /  / ");
-        assert_eq!(unresolved, vec![Text::from("caseId")]);
+        assert_eq!(*unresolved, [Text::from("caseId")]);
     }
 
     #[test]
     fn n3_text_without_slugs_is_shared_not_copied() {
         let parsed = Parsed::parse(&Text::from_static(&"Incoming chat"));
-        let mut unresolved = Vec::new();
+        let mut unresolved = ShortList::new();
         let first = parsed.render(&fixed(), &mut unresolved);
         let second = parsed.render(&fixed(), &mut unresolved);
         assert_eq!(&*first, "Incoming chat");
@@ -247,7 +252,7 @@ mod tests {
     #[test]
     fn n3_single_slug_shares_a_shared_value_and_copies_others() {
         let source = fixed();
-        let mut unresolved = Vec::new();
+        let mut unresolved = ShortList::new();
         let queue =
             Parsed::parse(&Text::from_static(&"{queueId}")).render(&source, &mut unresolved);
         assert!(queue.as_ptr() == source.queue.as_ptr());
@@ -261,7 +266,7 @@ mod tests {
             &*Parsed::parse(&Text::from_static(&"")).render(&source, &mut unresolved),
             ""
         );
-        assert_eq!(unresolved, vec![Text::from("caseTitle")]);
+        assert_eq!(*unresolved, [Text::from("caseTitle")]);
     }
 
     #[test]

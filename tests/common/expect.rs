@@ -4,8 +4,8 @@
 
 use switchboard::{
     AlertKind, DEFAULT_ICON, Notification, NotificationEnd, NotificationId, NotificationKind,
-    Output, Overage, PresenceReason, RenderedField, RerouteReason, Scenario, SessionId, WorkItemId,
-    presences,
+    Output, Overage, PresenceReason, RenderedField, RerouteReason, Scenario, SessionId, ShortList,
+    WorkItemId, presences,
 };
 
 use super::at;
@@ -19,7 +19,7 @@ pub fn n(id: u64) -> NotificationId {
 }
 
 /// Rendered fields from `(header, value)` pairs.
-pub fn fields(pairs: &[(&str, &str)]) -> Vec<RenderedField> {
+pub fn fields(pairs: &[(&str, &str)]) -> ShortList<RenderedField, 4> {
     pairs
         .iter()
         .map(|(header, value)| RenderedField {
@@ -40,8 +40,8 @@ pub fn template_alert(id: u64, item: &str, template: &str, deadline: i64) -> Not
         scenario: Scenario::IncomingUnauthenticated,
         template: template.into(),
         title: String::new().into(),
-        fields: Vec::new(),
-        unresolved: Vec::new(),
+        fields: ShortList::new(),
+        unresolved: ShortList::new(),
         accept_label: "Accept".into(),
         reject_label: Some("Reject".into()),
         deadline: at(deadline),
@@ -58,7 +58,7 @@ pub fn chat_notification(id: u64, agent: &str, item: &str, deadline: i64) -> Not
         agent: agent.into(),
         title: "Incoming Chat conversation".into(),
         fields: fields(&[("Language", ""), ("Queue", "q")]),
-        unresolved: vec!["visitorLanguage".into()],
+        unresolved: vec!["visitorLanguage".into()].into(),
         ..template_alert(id, item, CHAT_UNAUTH, deadline)
     }
 }
