@@ -2,18 +2,21 @@
 //! by agent.
 //!
 //! Every answer and deadline names its notification. Ids are issued in
-//! increasing order and every offer ends within its template's timeout
-//! (500 s at most, N2), so the pending ones sit in a ring indexed by id
-//! from the oldest: a look-up is an index, no hashing, and since deadlines
-//! fire in issue order (D3) a run of expiries walks the ring in order
-//! instead of jumping about a hash table (at a million offers, 1.9 to 1.2
-//! µs an expiry). An ended offer leaves a hole until the ones before it
-//! end. So that holes never outnumber offers, an offer that stays while
-//! many after it come and go (or a saved state with ids far apart) moves
-//! to a small ordered map of old offers. Signing out or disconnecting
-//! touches only that agent's offers, which each agent's list (in issue
-//! order) gives directly, and closing an item looks only at the few pending
-//! consult and transfer requests, instead of a scan of every offer.
+//! increasing order and every offer ends by its template's timeout (500 s
+//! at most, N2), so the pending ones sit in a ring indexed by id from the
+//! oldest: a look-up is an index, no hashing, and since deadlines fire in
+//! issue order (D3) a run of expiries walks the ring in order instead of
+//! jumping about a hash table (at a million offers, 1.84–1.94 to 1.33–1.45
+//! µs an expiry, measured in turn). An ended offer leaves a hole until the
+//! ones before it end. So that the ring never spans more than four ids per
+//! offer in it (or 4,096), an offer that stays while many after it come
+//! and go, or a saved state with ids far apart, moves to a small ordered
+//! map of old offers.
+//!
+//! Signing out or disconnecting touches only that agent's offers, which
+//! each agent's list (in issue order) gives directly, and closing an item
+//! looks only at the few pending consult and transfer requests, instead of
+//! a scan of every offer.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Index;
