@@ -82,29 +82,22 @@ impl Switchboard {
         }
     }
 
-    /// Renders `template` (its texts parsed as `texts`) for item `i` (N3).
-    fn render(
-        &self,
-        i: usize,
-        template: &Template,
-        texts: &TemplateTexts,
-    ) -> (Text, ShortList<RenderedField, 4>, ShortList<Text, 2>) {
+    /// Renders `template` (its texts parsed as `texts`) for item `i` into
+    /// `n`'s title, fields and unresolved slugs (N3), in place: the lists
+    /// are held inline, so returning them would copy them.
+    fn render(&self, i: usize, template: &Template, texts: &TemplateTexts, n: &mut Notification) {
         let slugs = Slugs {
             board: self,
             item: &self.state.items[i],
         };
-        let mut unresolved = ShortList::new();
-        let title = texts.title.render(&slugs, &mut unresolved);
-        let fields = template
-            .fields
-            .iter()
-            .zip(&texts.values)
-            .map(|(f, value)| RenderedField {
+        n.title = texts.title.render(&slugs, &mut n.unresolved);
+        for (f, value) in template.fields.iter().zip(&texts.values) {
+            let value = value.render(&slugs, &mut n.unresolved);
+            n.fields.push(RenderedField {
                 header: f.header.clone(),
-                value: value.render(&slugs, &mut unresolved),
-            })
-            .collect();
-        (title, fields, unresolved)
+                value,
+            });
+        }
     }
 
     /// The desktop copy of a notification for agent `a`, if it gets one (N6).
@@ -143,23 +136,22 @@ impl Switchboard {
         } else {
             NotificationKind::Alert
         };
-        let (title, fields, unresolved) = self.render(i, template, texts);
         let id = NotificationId(self.state.next_notification);
         let timer =
             self.state
                 .timers
                 .schedule_after(now, template.timeout_secs, Timer::OfferDeadline(id));
         let deadline = timer.map_or(DateTime::<Utc>::MAX_UTC, |key| key.at);
-        let notification = Notification {
+        let mut notification = Box::new(Notification {
             id,
             agent: self.agent_id(a),
             item: self.item_id(i),
             kind,
             scenario,
             template: template_id.clone(),
-            title,
-            fields,
-            unresolved,
+            title: Text::default(),
+            fields: ShortList::new(),
+            unresolved: ShortList::new(),
             // A Toast's one action is "Open" (N1, T7, T8).
             accept_label: if toast {
                 self.cfg.open_label.clone()
@@ -172,7 +164,8 @@ impl Switchboard {
             show_countdown: template.effective_countdown(),
             icon: template.icon.clone(),
             desktop: self.desktop_copy(a, template),
-        };
+        });
+        self.render(i, template, texts, &mut notification);
         let auto_accept = toast && template.auto_accept;
         let offer = Offer {
             agent: a,
@@ -187,7 +180,7 @@ impl Switchboard {
         };
         self.state.next_notification += 1;
         self.state.offers.insert(id, offer);
-        self.emit(Output::Notify(Box::new(notification)));
+        self.emit(Output::Notify(notification));
         Some((id, kind, auto_accept))
     }
 
