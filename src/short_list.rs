@@ -8,14 +8,15 @@
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::ops::Deref;
+use std::ops::{Deref, DerefMut};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A list of `T` that holds up to `N` items in place, without an
-/// allocation, and moves to the heap beyond that. It reads as a slice
-/// (`len`, `iter`, indexing, `is_empty`), compares, hashes and prints as
-/// one, and serialises as a sequence.
+/// allocation, and moves to the heap beyond that. It reads and changes in
+/// place as a slice (`len`, `iter`, indexing, `is_empty`), compares, hashes
+/// and prints as one, serialises as a sequence, and converts to and from a
+/// `Vec`.
 ///
 /// ```
 /// use switchboard::ShortList;
@@ -76,6 +77,14 @@ impl<T, const N: usize> ShortList<T, N> {
             Repr::Heap(all) => all,
         }
     }
+
+    /// The items, in order, to change in place.
+    pub fn as_mut_slice(&mut self) -> &mut [T] {
+        match &mut self.0 {
+            Repr::Inline { len, items } => &mut items[..usize::from(*len)],
+            Repr::Heap(all) => all,
+        }
+    }
 }
 
 impl<T: Default, const N: usize> Default for ShortList<T, N> {
@@ -89,6 +98,31 @@ impl<T, const N: usize> Deref for ShortList<T, N> {
 
     fn deref(&self) -> &[T] {
         self.as_slice()
+    }
+}
+
+impl<T, const N: usize> DerefMut for ShortList<T, N> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        self.as_mut_slice()
+    }
+}
+
+impl<T, const N: usize> From<ShortList<T, N>> for Vec<T> {
+    fn from(list: ShortList<T, N>) -> Self {
+        match list.0 {
+            Repr::Inline { len, items } => items.into_iter().take(usize::from(len)).collect(),
+            Repr::Heap(all) => all,
+        }
+    }
+}
+
+impl<T, const N: usize> IntoIterator for ShortList<T, N> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    /// The items by value, through a `Vec` (an allocation when inline).
+    fn into_iter(self) -> Self::IntoIter {
+        Vec::from(self).into_iter()
     }
 }
 
@@ -169,6 +203,11 @@ mod tests {
         assert!(matches!(list.0, Repr::Heap(_)));
         assert_eq!(list.as_slice(), [7, 8, 9]);
         assert_eq!(format!("{list:?}"), "[7, 8, 9]");
+        list[0] = 6;
+        assert_eq!(Vec::from(list), [6, 8, 9]);
+        let mut inline: ShortList<u32, 4> = [1, 2].into_iter().collect();
+        inline[1] = 3;
+        assert_eq!(inline.into_iter().collect::<Vec<_>>(), [1, 3]);
     }
 
     #[test]
