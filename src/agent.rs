@@ -123,6 +123,7 @@ impl AgentState {
 
     /// Presence computed from capacity in use (P5): units of assigned work,
     /// and profiles (any taken is in use; all full is none free).
+    #[inline]
     pub(crate) fn computed_presence(&self) -> usize {
         let in_use =
             self.assigned_units > 0 || self.profiles.iter().any(|u| u.open + u.closed_today > 0);

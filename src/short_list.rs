@@ -52,6 +52,7 @@ impl<T: Default, const N: usize> ShortList<T, N> {
     }
 
     /// Adds `item` at the end.
+    #[inline]
     pub fn push(&mut self, item: T) {
         match &mut self.0 {
             Repr::Inline { len, items } if usize::from(*len) < N.min(usize::from(u8::MAX)) => {

@@ -55,6 +55,7 @@ impl Order {
     }
 
     /// Agent indexes, best first.
+    #[inline]
     fn agents(&self) -> OrderAgents<'_> {
         self.0.iter().rev()
     }
