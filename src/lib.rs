@@ -52,6 +52,8 @@
 //! - [`Input`] and [`Output`]: serde enums, so a log replays.
 //! - [`Config`] and its parts; [`ConfigError`] and [`InputError`].
 //! - [`Template`]: notification templates and the built-in catalogue.
+//! - [`Text`] and [`ShortList`]: the cheap-to-clone text and the short
+//!   inline list that ids and notifications are made of.
 //!
 //! The rules themselves are in the repository's `SPEC.md` and named in the
 //! docs by their IDs (D1, N3, T6, …).
