@@ -8,10 +8,11 @@
 //! issue order (D3) a run of expiries walks the ring in order instead of
 //! jumping about a hash table (at a million offers, 1.84–1.94 to 1.23–1.45
 //! µs an expiry, measured in turn). An ended offer leaves a hole until the
-//! ones before it end. So that the ring never spans more than four ids per
-//! offer in it (or 4,096), an offer that stays while many after it come
-//! and go, or a saved state with ids far apart, moves to a small ordered
-//! map of old offers.
+//! ones before it end. So that a new offer never stretches the ring past
+//! four ids per offer in it (or 4,096), an offer that stays while many
+//! after it come and go, or a saved state with ids far apart, moves to a
+//! small ordered map of old offers; the ring never grows past that, and
+//! ends leave it no longer than it was.
 //!
 //! Signing out or disconnecting touches only that agent's offers, which
 //! each agent's list (in issue order) gives directly, and closing an item
@@ -29,7 +30,8 @@ use crate::offer::{Offer, Purpose};
 /// The ring may span this many ids whatever the number of offers in it.
 const SPAN_FLOOR: usize = 4_096;
 
-/// Beyond the floor, the ring spans at most this many ids per offer in it.
+/// Beyond the floor, a new offer stretches the ring to at most this many
+/// ids per offer in it.
 const SPAN_PER_OFFER: usize = 4;
 
 /// Every pending offer.
@@ -327,6 +329,48 @@ mod tests {
         assert_eq!(offers.get(NotificationId(1)).map(|o| o.item), Some(1));
         assert_eq!(offers.remove(NotificationId(1)).map(|o| o.item), Some(1));
         assert_eq!((offers.len(), offers.of_agent(0).len()), (1, 0));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+        /// Any mix of issues (ids rising, with gaps) and ends, in any order,
+        /// finds, lists and ends exactly what a plain ordered map would,
+        /// and a new offer never stretches the ring past its bound.
+        #[test]
+        fn t9_offers_match_an_ordered_map(steps in proptest::collection::vec((0_u8..4, 0_u16..u16::MAX), 1..12_000)) {
+            let mut offers = Offers::default();
+            let mut model: BTreeMap<u64, Offer> = BTreeMap::new();
+            let mut next = 1_u64;
+            for (what, pick) in steps {
+                if what < 2 || model.is_empty() {
+                    let id = next;
+                    next += 1 + u64::from(pick % 3);
+                    let o = offer(usize::from(pick % 7), usize::from(pick));
+                    offers.insert(NotificationId(id), o);
+                    model.insert(id, o);
+                    let bound = SPAN_FLOOR.max(SPAN_PER_OFFER * offers.in_ring);
+                    proptest::prop_assert!(offers.ring.len() <= bound);
+                } else {
+                    // Mostly the newest few (answered at once), sometimes any.
+                    let k = if what == 2 { model.len() - 1 - usize::from(pick) % model.len().min(3) } else { usize::from(pick) % model.len() };
+                    let id = *model.keys().nth(k).unwrap_or(&0);
+                    proptest::prop_assert_eq!(offers.remove(NotificationId(id)), model.remove(&id));
+                }
+            }
+            proptest::prop_assert_eq!(offers.len(), model.len());
+            let listed: Vec<(u64, Offer)> = offers.iter().map(|(id, o)| (id.0, *o)).collect();
+            let expected: Vec<(u64, Offer)> = model.iter().map(|(&id, o)| (id, *o)).collect();
+            proptest::prop_assert_eq!(listed, expected);
+            for a in 0..7 {
+                let mine: Vec<u64> = offers.of_agent(a).iter().map(|id| id.0).collect();
+                let theirs: Vec<u64> = model.iter().filter(|(_, o)| o.agent == a).map(|(&id, _)| id).collect();
+                proptest::prop_assert_eq!(mine, theirs);
+            }
+            for (&id, o) in &model {
+                proptest::prop_assert_eq!(offers.get(NotificationId(id)), Some(o));
+            }
+        }
     }
 
     #[test]
