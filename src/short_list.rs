@@ -1,10 +1,10 @@
 //! [`ShortList`]: a list that holds its first few items in place.
 //!
-//! A notification's fields (at most four, N2) and its unresolved slugs
-//! (none or one or two for every built-in template) were each a `Vec`: two
-//! allocations a notification, which at a million expiring offers cost a
-//! fifth of each expiry's time (cold allocator free lists). Held in place
-//! they cost none.
+//! A notification's fields (at most four, N2) and its unresolved slugs (at
+//! most two for every built-in template) were each a `Vec`: two
+//! allocations a notification, which at a million expiring offers cost
+//! over a quarter of each expiry's time (cold allocator free lists). Held
+//! in place they cost none.
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
