@@ -11,6 +11,7 @@
 //! instructions, free of the machine's noise. See BENCHMARKS.md.
 
 mod cycle;
+mod engine;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -18,7 +19,8 @@ use std::time::{Duration, Instant};
 use chrono::TimeDelta;
 use switchboard::{AssignmentMethod, QueueId, WorkstreamId};
 
-use cycle::{Ids, Line, cycle, start, warm_engine};
+use cycle::{Ids, Line, cycle, warm_engine};
+use engine::start;
 
 /// Cycles run before the measured ones.
 const WARM_UP: u32 = 30_000;

@@ -10,6 +10,7 @@
 //! instructions of one expiry (the count divided by 20,000). See
 //! BENCHMARKS.md.
 
+mod engine;
 mod offers;
 
 use std::time::Instant;
@@ -17,7 +18,8 @@ use std::time::Instant;
 use chrono::TimeDelta;
 use switchboard::Output;
 
-use offers::{OFFERS_PER_AGENT, loaded, start};
+use engine::start;
+use offers::{OFFERS_PER_AGENT, loaded};
 
 fn main() {
     let agents: usize = std::env::args()

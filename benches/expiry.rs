@@ -1,6 +1,7 @@
 //! Deadlines at scale: `tick` with nothing due while 1,000,000 offers are
 //! pending, and every one of those offers expiring and being rerouted.
 
+mod engine;
 mod offers;
 
 use std::time::{Duration, Instant};
@@ -9,7 +10,8 @@ use chrono::TimeDelta;
 use criterion::{Criterion, black_box, criterion_main};
 use switchboard::Output;
 
-use offers::{loaded, start};
+use engine::start;
+use offers::loaded;
 
 /// Pending offers: 100,000 agents with 10 each.
 const AGENTS: usize = 100_000;

@@ -1,39 +1,31 @@
 //! Presence churn: 100,000 agents in 10 queues; one agent at a time goes
 //! Away and back to Available, each change starting an assignment cycle.
 
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+mod engine;
+
+use chrono::TimeDelta;
 use criterion::{Criterion, Throughput, black_box, criterion_main};
-use switchboard::{Agent, AgentId, Channel, Config, Input, Queue, Switchboard, Workstream};
+use switchboard::{Agent, Channel, Config, Input, Queue, Workstream};
+
+use engine::{agent_ids, signed_in, start};
 
 const AGENTS: usize = 100_000;
 const QUEUES: usize = 10;
 
-fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0)
-        .single()
-        .expect("valid time")
-}
-
 fn presence(c: &mut Criterion) {
-    let ids: Vec<AgentId> = (0..AGENTS).map(|i| AgentId::new(format!("a{i}"))).collect();
+    let ids = agent_ids(AGENTS);
     let queues = (0..QUEUES)
         .map(|q| {
             let members = ids.iter().skip(q).step_by(QUEUES).cloned();
             Queue::new(format!("q{q}").as_str(), members)
         })
         .collect();
-    let config = Config {
+    let mut sb = signed_in(Config {
         workstreams: vec![Workstream::new("chat", Channel::Chat)],
         queues,
         agents: ids.iter().map(|id| Agent::new(id.clone())).collect(),
         ..Config::default()
-    };
-    let mut sb = Switchboard::new(config).expect("valid config");
-    for id in &ids {
-        sb.handle(start(), Input::AgentSignedIn { agent: id.clone() })
-            .expect("sign in");
-    }
-    while sb.poll_output().is_some() {}
+    });
 
     let mut group = c.benchmark_group("presence");
     group.throughput(Throughput::Elements(2));

@@ -1,36 +1,28 @@
 //! Snapshot: serialise and restore an engine of 10,000 agents with work in
 //! flight (offers pending, conversations active and in wrap-up).
 
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+mod engine;
+
+use chrono::TimeDelta;
 use criterion::{Criterion, black_box, criterion_main};
 use switchboard::{
-    Agent, AgentId, Channel, Config, Input, Output, Queue, Snapshot, Switchboard, WorkItem,
-    Workstream,
+    Agent, Channel, Config, Input, Output, Queue, Snapshot, Switchboard, WorkItem, Workstream,
 };
 
-const AGENTS: usize = 10_000;
+use engine::{agent_ids, signed_in, start};
 
-fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0)
-        .single()
-        .expect("valid time")
-}
+const AGENTS: usize = 10_000;
 
 /// 10,000 agents, 30,000 chats: a third accepted, a third of those in
 /// wrap-up, the rest pending offers.
 fn busy_engine() -> Switchboard {
-    let ids: Vec<AgentId> = (0..AGENTS).map(|i| AgentId::new(format!("a{i}"))).collect();
-    let config = Config {
+    let ids = agent_ids(AGENTS);
+    let mut sb = signed_in(Config {
         workstreams: vec![Workstream::new("chat", Channel::Chat)],
         queues: vec![Queue::new("q", ids.iter().cloned())],
-        agents: ids.iter().map(|id| Agent::new(id.clone())).collect(),
+        agents: ids.into_iter().map(Agent::new).collect(),
         ..Config::default()
-    };
-    let mut sb = Switchboard::new(config).expect("valid config");
-    for id in ids {
-        sb.handle(start(), Input::AgentSignedIn { agent: id })
-            .expect("sign in");
-    }
+    });
     let mut offers = Vec::new();
     for n in 0..3 * AGENTS {
         let item = WorkItem::new(format!("w{n}").as_str(), "chat", "q");

@@ -3,18 +3,13 @@
 //! agent is chosen, the notification goes out, the agent accepts, the
 //! conversation ends and closes, with every output drained.
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use switchboard::{
-    Agent, AgentId, AssignmentMethod, Channel, Config, Input, Output, Queue, QueueId, Switchboard,
-    WorkItem, WorkItemId, Workstream, WorkstreamId,
+    Agent, AssignmentMethod, Channel, Config, Input, Output, Queue, QueueId, Switchboard, WorkItem,
+    WorkItemId, Workstream, WorkstreamId,
 };
 
-/// 09:00 on a fixed day.
-pub(crate) fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0)
-        .single()
-        .expect("valid time")
-}
+use crate::engine::{agent_ids, signed_in};
 
 /// The workstream and queue every item arrives on; the host keeps its ids
 /// and clones them, which shares their text.
@@ -22,23 +17,16 @@ pub(crate) type Line = (WorkstreamId, QueueId);
 
 /// A signed-in engine with `agents` agents in one chat queue using `method`.
 pub(crate) fn warm_engine(agents: usize, method: AssignmentMethod) -> Switchboard {
-    let ids: Vec<AgentId> = (0..agents).map(|i| AgentId::new(format!("a{i}"))).collect();
-    let config = Config {
+    let ids = agent_ids(agents);
+    signed_in(Config {
         workstreams: vec![Workstream::new("chat", Channel::Chat)],
         queues: vec![Queue {
             method: Some(method),
             ..Queue::new("q", ids.iter().cloned())
         }],
-        agents: ids.iter().map(|id| Agent::new(id.clone())).collect(),
+        agents: ids.into_iter().map(Agent::new).collect(),
         ..Config::default()
-    };
-    let mut sb = Switchboard::new(config).expect("valid config");
-    for id in ids {
-        sb.handle(start(), Input::AgentSignedIn { agent: id })
-            .expect("sign in");
-    }
-    while sb.poll_output().is_some() {}
-    sb
+    })
 }
 
 /// How the host numbers its work items.

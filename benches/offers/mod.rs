@@ -4,40 +4,29 @@
 //! again waiting. The display acknowledgement is off, so every offer counts
 //! as seen and expires (T1).
 
-use chrono::{DateTime, TimeZone, Utc};
 use switchboard::{
-    Agent, AgentId, Channel, Config, Input, OrgSettings, Queue, Switchboard, WorkItem, Workstream,
+    Agent, Channel, Config, Input, OrgSettings, Queue, Switchboard, WorkItem, Workstream,
 };
+
+use crate::engine::{agent_ids, signed_in, start};
 
 /// Pending offers each agent holds.
 pub(crate) const OFFERS_PER_AGENT: usize = 10;
 
-/// 09:00 on a fixed day.
-pub(crate) fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0)
-        .single()
-        .expect("valid time")
-}
-
 /// `agents` agents with [`OFFERS_PER_AGENT`] pending offers each, and as
 /// many items again waiting, with every output drained.
 pub(crate) fn loaded(agents: usize) -> Switchboard {
-    let ids: Vec<AgentId> = (0..agents).map(|i| AgentId::new(format!("a{i}"))).collect();
-    let config = Config {
+    let ids = agent_ids(agents);
+    let mut sb = signed_in(Config {
         org: OrgSettings {
             display_acknowledgement: false,
             ..OrgSettings::default()
         },
         workstreams: vec![Workstream::new("chat", Channel::Chat)],
         queues: vec![Queue::new("q", ids.iter().cloned())],
-        agents: ids.iter().map(|id| Agent::new(id.clone())).collect(),
+        agents: ids.into_iter().map(Agent::new).collect(),
         ..Config::default()
-    };
-    let mut sb = Switchboard::new(config).expect("valid config");
-    for id in ids {
-        sb.handle(start(), Input::AgentSignedIn { agent: id })
-            .expect("sign in");
-    }
+    });
     for n in 0..2 * OFFERS_PER_AGENT * agents {
         let item = WorkItem::new(format!("w{n}").as_str(), "chat", "q");
         sb.handle(start(), Input::WorkArrived(Box::new(item)))
