@@ -13,13 +13,7 @@
 mod engine;
 mod offers;
 
-use std::time::Instant;
-
-use chrono::TimeDelta;
-use switchboard::Output;
-
-use engine::start;
-use offers::{OFFERS_PER_AGENT, loaded};
+use offers::{OFFERS_PER_AGENT, expire_all, loaded};
 
 fn main() {
     let agents: usize = std::env::args()
@@ -29,15 +23,7 @@ fn main() {
         .unwrap_or(100_000);
     let expiries = agents * OFFERS_PER_AGENT;
     let mut sb = loaded(agents);
-    let due = start() + TimeDelta::seconds(120);
-    let started = Instant::now();
-    sb.tick(due).expect("tick");
-    let mut rerouted = 0_usize;
-    while let Some(output) = sb.poll_output() {
-        rerouted += usize::from(matches!(output, Output::Rerouted { .. }));
-    }
-    let spent = started.elapsed();
-    assert_eq!(rerouted, expiries);
+    let spent = expire_all(&mut sb, agents);
     println!(
         "{expiries} expiries and reroutes at {agents} agents: {:?} each",
         spent / u32::try_from(expiries).unwrap_or(u32::MAX).max(1)

@@ -112,9 +112,6 @@ impl Offers {
     /// out to `old` while the ring would span too many ids for the offers
     /// in it. Returns the offer it replaced.
     fn put_in_ring(&mut self, id: NotificationId, offer: Offer) -> Option<Offer> {
-        if self.ring.is_empty() {
-            self.first = id.0;
-        }
         while self.slot(id).is_none()
             && !self.ring.is_empty()
             && self.span_to(id) > SPAN_FLOOR.max(SPAN_PER_OFFER * (self.in_ring + 1))
@@ -338,7 +335,9 @@ mod tests {
         /// finds, lists and ends exactly what a plain ordered map would,
         /// and a new offer never stretches the ring past its bound.
         #[test]
-        fn t9_offers_match_an_ordered_map(steps in proptest::collection::vec((0_u8..4, 0_u16..u16::MAX), 1..12_000)) {
+        fn t9_offers_match_an_ordered_map(
+            steps in proptest::collection::vec((0_u8..4, 0_u16..u16::MAX), 1..12_000),
+        ) {
             let mut offers = Offers::default();
             let mut model: BTreeMap<u64, Offer> = BTreeMap::new();
             let mut next = 1_u64;
@@ -353,7 +352,11 @@ mod tests {
                     proptest::prop_assert!(offers.ring.len() <= bound);
                 } else {
                     // Mostly the newest few (answered at once), sometimes any.
-                    let k = if what == 2 { model.len() - 1 - usize::from(pick) % model.len().min(3) } else { usize::from(pick) % model.len() };
+                    let k = if what == 2 {
+                        model.len() - 1 - usize::from(pick) % model.len().min(3)
+                    } else {
+                        usize::from(pick) % model.len()
+                    };
                     let id = *model.keys().nth(k).unwrap_or(&0);
                     proptest::prop_assert_eq!(offers.remove(NotificationId(id)), model.remove(&id));
                 }
@@ -364,7 +367,8 @@ mod tests {
             proptest::prop_assert_eq!(listed, expected);
             for a in 0..7 {
                 let mine: Vec<u64> = offers.of_agent(a).iter().map(|id| id.0).collect();
-                let theirs: Vec<u64> = model.iter().filter(|(_, o)| o.agent == a).map(|(&id, _)| id).collect();
+                let theirs: Vec<u64> =
+                    model.iter().filter(|(_, o)| o.agent == a).map(|(&id, _)| id).collect();
                 proptest::prop_assert_eq!(mine, theirs);
             }
             for (&id, o) in &model {

@@ -4,8 +4,11 @@
 //! again waiting. The display acknowledgement is off, so every offer counts
 //! as seen and expires (T1).
 
+use std::time::{Duration, Instant};
+
+use chrono::TimeDelta;
 use switchboard::{
-    Agent, Channel, Config, Input, OrgSettings, Queue, Switchboard, WorkItem, Workstream,
+    Agent, Channel, Config, Input, OrgSettings, Output, Queue, Switchboard, WorkItem, Workstream,
 };
 
 use crate::engine::{agent_ids, signed_in, start};
@@ -35,4 +38,20 @@ pub(crate) fn loaded(agents: usize) -> Switchboard {
     while sb.poll_output().is_some() {}
     assert_eq!(sb.pending_notifications(), OFFERS_PER_AGENT * agents);
     sb
+}
+
+/// Fires every offer's deadline in one tick and drains the outputs: the
+/// time that took, once every offer of the `agents` agents is checked to
+/// have been rerouted.
+pub(crate) fn expire_all(sb: &mut Switchboard, agents: usize) -> Duration {
+    let due = start() + TimeDelta::seconds(120);
+    let started = Instant::now();
+    sb.tick(due).expect("tick");
+    let mut rerouted = 0_usize;
+    while let Some(output) = sb.poll_output() {
+        rerouted += usize::from(matches!(output, Output::Rerouted { .. }));
+    }
+    let spent = started.elapsed();
+    assert_eq!(rerouted, OFFERS_PER_AGENT * agents);
+    spent
 }
