@@ -83,6 +83,7 @@ mod routing;
 mod session;
 mod short_list;
 mod snapshot;
+mod sorted_ring;
 mod switchboard;
 mod template;
 mod text;

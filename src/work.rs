@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 
 use std::collections::BTreeSet;
-use std::ops::Bound::{Excluded, Unbounded};
 
 use crate::config::{Channel, Distribution};
 use crate::contact::PhoneMatch;
@@ -15,6 +14,7 @@ use crate::ids::{NotificationId, SessionId, WorkItemId};
 use crate::input::WorkItem;
 use crate::output::{NotificationEnd, Output, RerouteReason};
 use crate::routing::QueueIndex;
+use crate::sorted_ring::SortedRing;
 use crate::switchboard::Switchboard;
 use crate::template::{SlugKey, SlugSource, SlugValue};
 use crate::timer::TimerKey;
@@ -110,13 +110,15 @@ impl ItemState {
 
 /// A queue's line of work waiting for automatic assignment, in order (A2).
 ///
-/// It counts the items that need no capacity units (profile-based work,
-/// C2), so a cycle can tell at once when no member has room for anything in
-/// it instead of looking at every item in its window.
+/// New work joins at the back and is offered from the front, and work that
+/// goes back keeps its old place, near the front: a [`SortedRing`]. It
+/// counts the items that need no capacity units (profile-based work, C2),
+/// so a cycle can tell at once when no member has room for anything in it
+/// instead of looking at every item in its window.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(from = "BTreeSet<WaitKey>", into = "BTreeSet<WaitKey>")]
 pub(crate) struct Line {
-    keys: BTreeSet<WaitKey>,
+    keys: SortedRing<WaitKey>,
     /// How many waiting items need no units.
     unitless: usize,
 }
@@ -139,8 +141,8 @@ impl Line {
     /// The first item in line after `key` (from the front when `None`).
     pub(crate) fn next_after(&self, key: Option<WaitKey>) -> Option<WaitKey> {
         match key {
-            None => self.keys.first().copied(),
-            Some(key) => self.keys.range((Excluded(key), Unbounded)).next().copied(),
+            None => self.keys.first(),
+            Some(key) => self.keys.after(&key),
         }
     }
 
@@ -149,7 +151,8 @@ impl Line {
         self.unitless > 0
     }
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &WaitKey> {
+    /// Every item in line, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = WaitKey> + '_ {
         self.keys.iter()
     }
 
@@ -162,13 +165,16 @@ impl Line {
 impl From<BTreeSet<WaitKey>> for Line {
     /// A saved line; [`Line::recount`] restores the count.
     fn from(keys: BTreeSet<WaitKey>) -> Self {
-        Self { keys, unitless: 0 }
+        Self {
+            keys: keys.into_iter().collect(),
+            unitless: 0,
+        }
     }
 }
 
 impl From<Line> for BTreeSet<WaitKey> {
     fn from(line: Line) -> Self {
-        line.keys
+        line.keys.iter().collect()
     }
 }
 
@@ -255,7 +261,7 @@ impl Switchboard {
                 !matches!(timer, Timer::UnseenReroute(j) | Timer::AutoClose(j) | Timer::WrapUpRelease(j) if *j == i)
             })
             && state.queues.iter().all(|queue| {
-                queue.push.iter().chain(&queue.held).all(|key| key.3 != i)
+                queue.push.iter().chain(queue.held.iter().copied()).all(|key| key.3 != i)
             })
             && state.agents.iter().all(|agent| !agent.work.iter().any(|&(_, j)| j == i) && !agent.consulting.contains(&i))
     }

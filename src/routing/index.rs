@@ -8,11 +8,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, btree_map, btree_set};
-use std::iter::FlatMap;
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 use crate::config::AssignmentMethod;
+use crate::sorted_ring::{self, SortedRing};
 use crate::switchboard::Switchboard;
 
 /// What an agent is ranked by, as it stands in the indexes.
@@ -30,34 +30,30 @@ pub(crate) struct RankKey {
 type ByCounter = (u64, u32, u32);
 
 /// Members ordered by a counter (last assignment or last release), then
-/// queue position: best (lowest) first. Kept in reverse in the B-tree: a
-/// member re-entering an order mostly has the highest counter of all, and
-/// std's B-tree scans each node from the left, so putting it at the left
-/// edge takes one comparison a level where the right edge took a dozen;
-/// the best member, taken out when it is offered work, is then the last
-/// one, which `pop_last` reaches without comparing.
+/// queue position: best (lowest) first. A member re-entering an order
+/// mostly has the highest counter of all, and the best member is the one
+/// offered work or released next, so the order is a queue in the main:
+/// a [`SortedRing`].
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Order(BTreeSet<Reverse<ByCounter>>);
+pub(crate) struct Order(SortedRing<ByCounter>);
 
 impl Order {
     /// Adds a member; whether it was not there yet.
+    #[inline]
     fn insert(&mut self, counter: u64, position: u32, agent: u32) -> bool {
-        self.0.insert(Reverse((counter, position, agent)))
+        self.0.insert((counter, position, agent))
     }
 
     /// Removes a member; whether it was there.
+    #[inline]
     fn remove(&mut self, counter: u64, position: u32, agent: u32) -> bool {
-        let entry = Reverse((counter, position, agent));
-        if self.0.last() == Some(&entry) {
-            return self.0.pop_last().is_some();
-        }
-        self.0.remove(&entry)
+        self.0.remove(&(counter, position, agent))
     }
 
-    /// Agent indexes, best first.
+    /// Entries (counter, position, agent), best first.
     #[inline]
-    fn agents(&self) -> OrderAgents<'_> {
-        self.0.iter().rev()
+    fn agents(&self) -> sorted_ring::Iter<'_, ByCounter> {
+        self.0.iter()
     }
 
     fn len(&self) -> usize {
@@ -68,12 +64,6 @@ impl Order {
         self.0.is_empty()
     }
 }
-
-/// An [`Order`]'s members, best first.
-pub(crate) type OrderAgents<'a> = std::iter::Rev<btree_set::Iter<'a, Reverse<ByCounter>>>;
-
-/// [`Order::agents`] as a function pointer, to name the flattened iterator.
-pub(crate) type AgentsOf<'a> = fn(&'a Order) -> OrderAgents<'a>;
 
 /// Routable members by free units: how the quick "nobody has room" check is
 /// answered, and, for highest-capacity queues, their ranking.
@@ -94,19 +84,19 @@ enum ByFree {
 /// units, most first.
 #[derive(Debug, Clone, Default)]
 struct Buckets {
-    /// One set per number of free units, most first. A set that empties
-    /// stays, with its node, for the next member to reach that number (in
-    /// a quiet queue: every offer and every release), until more than
-    /// [`MOST_EMPTY_BUCKETS`] are empty; but never the first, so that the
-    /// most free units are the first set's number and the ranked walk
-    /// starts at a member.
-    sets: BTreeMap<Reverse<i64>, Order>,
+    /// One set per number of free units, most first: a handful, so a
+    /// vector searched in halves. A set that empties stays, with its room,
+    /// for the next member to reach that number (in a quiet queue: every
+    /// offer and every release; in a full one, every expiry moves an agent
+    /// above everyone and back), until more than [`MOST_EMPTY_BUCKETS`]
+    /// are empty.
+    sets: Vec<(i64, Order)>,
     /// How many of `sets` are empty.
     empty: usize,
-    /// The last first set that emptied, kept with its node for the next
-    /// new bucket (an agent moving above everyone and back: each expiry
-    /// in a full queue). Not part of the order's value.
-    spare: Option<Order>,
+    /// The first filled set, or `sets.len()`: the buckets above it are
+    /// empty (members start with all their units free and move down), and
+    /// choosing an agent should not step over them each time.
+    top: usize,
 }
 
 /// Empty buckets kept before they are dropped, all at once.
@@ -122,51 +112,72 @@ impl PartialEq for Buckets {
 
 impl Buckets {
     /// The buckets that have members, most free units first.
-    fn filled(&self) -> impl Iterator<Item = (&Reverse<i64>, &Order)> {
+    fn filled(&self) -> impl Iterator<Item = &(i64, Order)> {
         self.sets.iter().filter(|(_, set)| !set.is_empty())
     }
 
+    /// Where the bucket of `free` units is, or would go.
+    #[inline]
+    fn find(&self, free: i64) -> Result<usize, usize> {
+        self.sets.binary_search_by(|&(units, _)| free.cmp(&units))
+    }
+
     /// Puts a member in its bucket; whether it was not there yet.
+    #[inline]
     fn enter(&mut self, key: RankKey, position: u32, agent: u32) -> bool {
-        let set = match self.sets.entry(Reverse(key.free)) {
-            btree_map::Entry::Occupied(kept) => {
-                let set = kept.into_mut();
-                if set.is_empty() {
+        let at = match self.find(key.free) {
+            Ok(at) => {
+                if self.sets[at].1.is_empty() {
                     self.empty -= 1;
                 }
-                set
+                at
             }
-            btree_map::Entry::Vacant(new) => new.insert(self.spare.take().unwrap_or_default()),
+            Err(at) => {
+                self.sets.insert(at, (key.free, Order::default()));
+                at
+            }
         };
-        set.insert(key.last_assignment, position, agent)
+        // Sets inserted below the first filled one leave it where it is.
+        self.top = self.top.min(at);
+        self.sets[at].1.insert(key.last_assignment, position, agent)
     }
 
     /// Takes a member out of its bucket; whether it was there.
+    #[inline]
     fn leave(&mut self, key: RankKey, position: u32, agent: u32) -> bool {
-        let Some(set) = self.sets.get_mut(&Reverse(key.free)) else {
+        let Ok(at) = self.find(key.free) else {
             return false;
         };
+        let set = &mut self.sets[at].1;
         let removed = set.remove(key.last_assignment, position, agent);
         if removed && set.is_empty() {
             self.empty += 1;
             if self.empty > MOST_EMPTY_BUCKETS {
-                self.sets.retain(|_, set| !set.is_empty());
+                self.sets.retain(|(_, set)| !set.is_empty());
                 self.empty = 0;
+                self.top = 0;
             }
-            while let Some(first) = self.sets.first_entry() {
-                if !first.get().is_empty() {
-                    break;
-                }
-                self.spare = Some(first.remove());
-                self.empty -= 1;
+            while self
+                .sets
+                .get(self.top)
+                .is_some_and(|(_, set)| set.is_empty())
+            {
+                self.top += 1;
             }
         }
         removed
     }
 
-    /// Most free units any member has: the first set's number.
+    /// Most free units any member has: the first filled set's number.
+    #[inline]
     fn most_free(&self) -> Option<i64> {
-        self.sets.first_key_value().map(|(Reverse(free), _)| *free)
+        self.sets.get(self.top).map(|&(free, _)| free)
+    }
+
+    /// The sets from the first filled one on, most free units first.
+    #[inline]
+    fn ranked_sets(&self) -> &[(i64, Order)] {
+        self.sets.get(self.top..).unwrap_or_default()
     }
 }
 
@@ -187,30 +198,9 @@ impl ByFree {
     /// How many members it holds.
     fn len(&self) -> usize {
         match self {
-            ByFree::Ranked(buckets) => buckets.sets.values().map(Order::len).sum(),
+            ByFree::Ranked(buckets) => buckets.sets.iter().map(|(_, set)| set.len()).sum(),
             ByFree::Counted(counts) => counts.values().map(|&n| n as usize).sum(),
         }
-    }
-}
-
-/// Agent indexes in the order of one method, best first: a plain enum,
-/// not a boxed iterator, so choosing an agent allocates nothing.
-pub(crate) enum Ranked<'a> {
-    /// The highest-capacity order, bucket by bucket.
-    Buckets(FlatMap<btree_map::Values<'a, Reverse<i64>, Order>, OrderAgents<'a>, AgentsOf<'a>>),
-    /// One ordered set (none when the queue does not keep that order).
-    Set(Option<OrderAgents<'a>>),
-}
-
-impl Iterator for Ranked<'_> {
-    type Item = usize;
-
-    fn next(&mut self) -> Option<usize> {
-        let entry = match self {
-            Ranked::Buckets(entries) => entries.next(),
-            Ranked::Set(entries) => entries.as_mut()?.next(),
-        };
-        entry.map(|Reverse(e)| e.2 as usize)
     }
 }
 
@@ -324,21 +314,36 @@ impl QueueIndex {
         self.by_free.most_free()
     }
 
-    /// Routable members in `method`'s order, best first.
-    pub(crate) fn ranked(&self, method: AssignmentMethod) -> Ranked<'_> {
-        let set = match method {
-            AssignmentMethod::HighestCapacity => {
-                return match &self.by_free {
-                    ByFree::Ranked(buckets) => {
-                        Ranked::Buckets(buckets.sets.values().flat_map(Order::agents))
-                    }
-                    ByFree::Counted(_) => Ranked::Set(None),
-                };
+    /// Shows `visit` the routable members with at least `units` free in
+    /// `method`'s order, best first, until it breaks. The walk runs in
+    /// here rather than as an iterator handed out: choosing an agent
+    /// mostly stops at the first member, and an iterator over buckets of
+    /// rings is a large value to build and move for one step. Highest
+    /// capacity stops at the first bucket with too few units; the other
+    /// orders are not by free units, so `visit` judges room itself.
+    #[inline]
+    pub(crate) fn walk(
+        &self,
+        method: AssignmentMethod,
+        units: i64,
+        mut visit: impl FnMut(usize) -> ControlFlow<()>,
+    ) {
+        let (buckets, order): (&[(i64, Order)], _) = match (method, &self.by_free) {
+            (AssignmentMethod::HighestCapacity, ByFree::Ranked(buckets)) => {
+                (buckets.ranked_sets(), None)
             }
-            AssignmentMethod::AdvancedRoundRobin => &self.by_assignment,
-            AssignmentMethod::LeastActive => &self.by_release,
+            (AssignmentMethod::HighestCapacity, ByFree::Counted(_)) => return,
+            (AssignmentMethod::AdvancedRoundRobin, _) => (&[], self.by_assignment.as_ref()),
+            (AssignmentMethod::LeastActive, _) => (&[], self.by_release.as_ref()),
         };
-        Ranked::Set(set.as_ref().map(Order::agents))
+        let with_room = buckets.iter().take_while(|&&(free, _)| free >= units);
+        for order in order.into_iter().chain(with_room.map(|(_, order)| order)) {
+            for (_, _, agent) in order.agents() {
+                if visit(agent as usize).is_break() {
+                    return;
+                }
+            }
+        }
     }
 }
 
@@ -460,7 +465,7 @@ mod tests {
         let order: Vec<usize> = buckets
             .filled()
             .flat_map(|(_, set)| set.agents())
-            .map(|Reverse(entry)| entry.2 as usize)
+            .map(|(_, _, agent)| agent as usize)
             .collect();
         assert_eq!(order, [0, 1]);
 
@@ -471,20 +476,32 @@ mod tests {
         assert_eq!(fresh, buckets);
         assert_eq!(fresh.sets.len(), 2);
 
-        // The first bucket is never kept empty: emptying it drops it and
-        // the empty ones after it, uncovering the next filled one.
+        // Emptying the first bucket keeps it too: the most free units are
+        // the first filled bucket's.
         assert!(buckets.leave(key(200, 0), 0, 0));
-        assert_eq!((buckets.sets.len(), buckets.empty), (1, 0));
+        assert_eq!((buckets.sets.len(), buckets.empty), (7, 6));
         assert_eq!(buckets.most_free(), Some(61));
+        // The six empty ones above are stepped over once, not at each look.
+        assert_eq!((buckets.top, buckets.ranked_sets().len()), (6, 1));
         assert!(!buckets.leave(key(200, 0), 0, 0), "not there any more");
-        // Above everyone and back: the set dropped last is reused.
-        assert!(buckets.spare.is_some());
-        assert!(buckets.enter(key(70, 0), 0, 0));
-        assert!(buckets.spare.is_none());
-        assert_eq!(buckets.most_free(), Some(70));
-        assert!(buckets.leave(key(70, 0), 0, 0));
-        assert_eq!((buckets.most_free(), buckets.sets.len()), (Some(61), 1));
+        // Above everyone and back, twice (an expiry in a full queue): the
+        // kept bucket is filled again, and no bucket is added.
+        for _ in 0..2 {
+            assert!(buckets.enter(key(200, 0), 0, 0));
+            assert_eq!(
+                (buckets.most_free(), buckets.empty, buckets.top),
+                (Some(200), 5, 0)
+            );
+            assert!(buckets.leave(key(200, 0), 0, 0));
+            assert_eq!(buckets.top, 6);
+        }
+        // A bucket added above the first filled one becomes the top.
+        assert!(buckets.enter(key(300, 0), 0, 0));
+        assert_eq!((buckets.top, buckets.most_free()), (0, Some(300)));
+        assert!(buckets.leave(key(300, 0), 0, 0));
+        assert_eq!((buckets.top, buckets.sets.len()), (7, 8));
         assert!(buckets.leave(key(61, 0), 1, 1));
-        assert_eq!((buckets.most_free(), buckets.sets.len()), (None, 0));
+        assert_eq!(buckets.most_free(), None);
+        assert_eq!(buckets, Buckets::default());
     }
 }

@@ -5,6 +5,8 @@ mod index;
 
 pub(crate) use index::{QueueIndex, RankKey};
 
+use std::ops::ControlFlow;
+
 use chrono::{DateTime, Utc};
 
 use crate::config::{AssignmentMethod, Channel};
@@ -108,25 +110,26 @@ impl Switchboard {
         if index.most_free().is_none_or(|free| free < units) {
             return None;
         }
+        let declines = &self.state.items[i].declines;
+        let mut chosen = None;
         let mut best_decliner: Option<(u8, usize)> = None;
-        for a in index.ranked(method) {
-            if method == AssignmentMethod::HighestCapacity
-                && self.state.agents[a].free_units() < units
-            {
-                break; // ranked by free units: nobody further on has room
-            }
+        index.walk(method, units, |a| {
             if !self.eligible(a, i) {
-                continue;
+                return ControlFlow::Continue(());
             }
-            match self.state.items[i].declines.by(a) {
-                0 => return Some(a),
+            match declines.by(a) {
+                0 => {
+                    chosen = Some(a);
+                    return ControlFlow::Break(());
+                }
                 d if best_decliner.is_none_or(|(fewest, _)| d < fewest) => {
                     best_decliner = Some((d, a));
                 }
                 _ => {}
             }
-        }
-        best_decliner.map(|(_, a)| a)
+            ControlFlow::Continue(())
+        });
+        chosen.or(best_decliner.map(|(_, a)| a))
     }
 
     /// Adds `agent` to the end of `queue`'s members; starts a cycle (A3).

@@ -70,7 +70,7 @@ impl Switchboard {
             for &(a, _) in &queue.members {
                 within("agent", a, agents)?;
             }
-            for key in queue.push.iter().chain(&queue.held) {
+            for key in queue.push.iter().chain(queue.held.iter().copied()) {
                 item(key.3)?;
             }
         }
