@@ -84,6 +84,7 @@ mod session;
 mod short_list;
 mod snapshot;
 mod sorted_ring;
+mod sorted_vec;
 mod switchboard;
 mod template;
 mod text;

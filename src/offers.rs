@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use crate::ids::NotificationId;
 use crate::offer::{Offer, Purpose};
+use crate::sorted_vec;
 
 /// The ring may span this many ids whatever the number of offers in it.
 const SPAN_FLOOR: usize = 4_096;
@@ -89,10 +90,7 @@ impl Offers {
         if self.by_agent.len() <= offer.agent {
             self.by_agent.resize_with(offer.agent + 1, Vec::new);
         }
-        let mine = &mut self.by_agent[offer.agent];
-        if let Err(k) = mine.binary_search(&id) {
-            mine.insert(k, id);
-        }
+        sorted_vec::insert(&mut self.by_agent[offer.agent], id);
         if offer.purpose != Purpose::Work {
             self.requests.insert(id);
         }
@@ -175,9 +173,7 @@ impl Offers {
     /// Takes offer `id` off its agent's list and the requests.
     fn unlist(&mut self, id: NotificationId, offer: Offer) {
         if let Some(mine) = self.by_agent.get_mut(offer.agent) {
-            if let Ok(k) = mine.binary_search(&id) {
-                mine.remove(k);
-            }
+            sorted_vec::remove(mine, &id);
         }
         if offer.purpose != Purpose::Work {
             self.requests.remove(&id);

@@ -117,24 +117,27 @@ impl Lane {
         }
     }
 
-    /// Cancels the entry `key`; `false` when it is not here.
+    /// Cancels the entry `key`; `false` when it is not here. Entries go
+    /// in at the back with rising sequence numbers, so a lane is in
+    /// sequence order too, and a key is found by its number alone.
     fn cancel(&mut self, key: TimerKey) -> bool {
-        let order = |&(at, seq, _): &(DateTime<Utc>, u64, Option<Timer>)| (at, seq);
-        let (Some(first), Some(last)) = (self.entries.front(), self.entries.back()) else {
+        let (Some(&(_, first, _)), Some(&(_, last, _))) =
+            (self.entries.front(), self.entries.back())
+        else {
             return false;
         };
         // The newest deadline is the one most often cancelled (a state
         // that ended before the next began): taken off the back, no
         // tombstone.
-        if order(last) == key.order() {
+        if last == key.seq {
             self.entries.pop_back();
         } else {
-            if key.order() < order(first) || key.order() > order(last) {
+            if key.seq < first || key.seq > last {
                 return false; // fired already (or never here)
             }
             let Ok(k) = self
                 .entries
-                .binary_search_by(|entry| order(entry).cmp(&key.order()))
+                .binary_search_by_key(&key.seq, |&(_, seq, _)| seq)
             else {
                 return false;
             };

@@ -15,6 +15,7 @@ use crate::input::WorkItem;
 use crate::output::{NotificationEnd, Output, RerouteReason};
 use crate::routing::QueueIndex;
 use crate::sorted_ring::SortedRing;
+use crate::sorted_vec;
 use crate::switchboard::Switchboard;
 use crate::template::{SlugKey, SlugSource, SlugValue};
 use crate::timer::TimerKey;
@@ -418,16 +419,10 @@ impl Switchboard {
             // Kept in arrival order, so work is always visited in that order.
             let entry = (self.state.items[i].arrival, i);
             if let Some(a) = from {
-                let work = &mut self.state.agents[a].work;
-                if let Ok(k) = work.binary_search(&entry) {
-                    work.remove(k);
-                }
+                sorted_vec::remove(&mut self.state.agents[a].work, &entry);
             }
             if let Some(a) = to.agent() {
-                let work = &mut self.state.agents[a].work;
-                if let Err(k) = work.binary_search(&entry) {
-                    work.insert(k, entry);
-                }
+                sorted_vec::insert(&mut self.state.agents[a].work, entry);
             }
         }
     }
