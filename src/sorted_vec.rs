@@ -4,7 +4,7 @@
 //! handful of entries each. New entries are mostly the newest, and the
 //! entry that leaves is mostly the oldest or the newest (an offer expiring
 //! in issue order, work closing): looking at the ends first spares a
-//! binary search on each change.
+//! binary search on most changes.
 
 /// Inserts `value` in order; whether it was not there yet.
 #[inline]

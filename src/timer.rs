@@ -470,6 +470,56 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Any mix of deadlines set (three delays and the map, the clock
+        /// moving on), cancelled, asked for and fired gives the earliest
+        /// and fires exactly what a plain ordered map of all of them does.
+        #[test]
+        fn d4_the_next_deadline_is_always_the_earliest_pending(
+            steps in proptest::collection::vec((0_u8..6, 0_usize..64), 1..400),
+        ) {
+            let mut timers = Timers::default();
+            let mut model: BTreeMap<(DateTime<Utc>, u64), Timer> = BTreeMap::new();
+            let mut keys: Vec<TimerKey> = Vec::new();
+            let mut clock = 0;
+            for (n, (what, pick)) in steps.into_iter().enumerate() {
+                let timer = Timer::AutoClose(n);
+                let now = at(clock).unwrap_or_default();
+                match what {
+                    0..=2 => {
+                        let delay = [10, 30, 60][usize::from(what)];
+                        let key = timers.schedule_after(now, delay, timer);
+                        keys.extend(key);
+                        model.extend(key.map(|k| (k.order(), timer)));
+                    }
+                    3 => {
+                        let key = timers.schedule_at(at(clock + pick), timer);
+                        keys.extend(key);
+                        model.extend(key.map(|k| (k.order(), timer)));
+                    }
+                    4 if !keys.is_empty() => {
+                        let key = keys.swap_remove(pick % keys.len());
+                        timers.cancel(key);
+                        model.remove(&key.order());
+                    }
+                    _ => {
+                        clock += pick;
+                        let now = at(clock).unwrap_or_default();
+                        while let Some((due, timer)) = timers.pop_due(now) {
+                            let first = model.pop_first();
+                            proptest::prop_assert_eq!(first.map(|((at, _), t)| (at, t)), Some((due, timer)));
+                        }
+                        proptest::prop_assert!(model.first_key_value().is_none_or(|((at, _), _)| *at > now));
+                    }
+                }
+                proptest::prop_assert_eq!(timers.next(), model.first_key_value().map(|((at, _), _)| *at));
+                proptest::prop_assert_eq!(timers.len(), model.len());
+            }
+        }
+    }
+
     #[test]
     fn d8_saved_and_restored_timers_are_equal_and_fire_alike() {
         let mut timers = Timers::default();
