@@ -116,9 +116,24 @@ impl Buckets {
         self.sets.iter().filter(|(_, set)| !set.is_empty())
     }
 
-    /// Where the bucket of `free` units is, or would go.
+    /// Where the bucket of `free` units is, or would go. A member moves
+    /// to or from the first filled bucket, or one next to it, mostly: those
+    /// are looked at before the search in halves.
     #[inline]
     fn find(&self, free: i64) -> Result<usize, usize> {
+        let from = self.top.saturating_sub(1);
+        let near = self.sets.get(from..).unwrap_or_default();
+        for (k, &(units, _)) in near.iter().take(3).enumerate() {
+            if units == free {
+                return Ok(from + k);
+            }
+            if units < free {
+                if k > 0 || from == 0 {
+                    return Err(from + k);
+                }
+                break;
+            }
+        }
         self.sets.binary_search_by(|&(units, _)| free.cmp(&units))
     }
 
@@ -442,6 +457,25 @@ mod tests {
             free,
             last_assignment,
             last_release: 0,
+        }
+    }
+
+    #[test]
+    fn a1_a_bucket_is_found_near_the_top_as_by_halves() {
+        // Buckets of 50, 40, ..., 0 free units; each in turn the first
+        // filled one; every number of free units looked for.
+        for top in 0..=6 {
+            let buckets = Buckets {
+                sets: (0..6).map(|k| (50 - 10 * k, Order::default())).collect(),
+                empty: 6,
+                top,
+            };
+            for free in -5..=60 {
+                let by_halves = buckets
+                    .sets
+                    .binary_search_by(|&(units, _)| free.cmp(&units));
+                assert_eq!(buckets.find(free), by_halves, "top {top}, {free} free");
+            }
         }
     }
 
