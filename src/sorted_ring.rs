@@ -8,8 +8,9 @@
 //! back when offered or released and take the best from the front; an
 //! agent moving between highest-capacity buckets enters one at the back
 //! and leaves it from the front. A B-tree pays a search from the root and,
-//! as a queue, a node split or merge every few keys for each of these: a
-//! third of a dispatch cycle's index work, measured. Here a key that falls
+//! as a queue, a node split or merge every few keys for each of these
+//! (re-ranking an agent twice a dispatch cycle took 1,170 instructions in
+//! B-trees, 771 in rings, measured). Here a key that falls
 //! beyond either end is pushed onto a ring; one that falls between the ends
 //! goes to a B-tree beside it. A key leaving the ring from an end is popped;
 //! one leaving from between stays as a tombstone until it reaches an end or

@@ -85,7 +85,7 @@ enum ByFree {
 #[derive(Debug, Clone, Default)]
 struct Buckets {
     /// One set per number of free units, most first: a handful, so a
-    /// vector searched in halves. A set that empties stays, with its room,
+    /// vector ([`Buckets::find`]). A set that empties stays, with its room,
     /// for the next member to reach that number (in a quiet queue: every
     /// offer and every release; in a full one, every expiry moves an agent
     /// above everyone and back), until more than [`MOST_EMPTY_BUCKETS`]
@@ -221,8 +221,7 @@ impl ByFree {
 
 /// The routable members of one queue, in the orders its methods need. Each
 /// order is kept only when the queue's method uses it: every order kept
-/// costs two B-tree updates each time an agent is offered work or releases
-/// it.
+/// costs two updates each time an agent is offered work or releases it.
 #[allow(clippy::struct_field_names)] // "by_*" reads as the order each set keeps
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct QueueIndex {
