@@ -49,21 +49,16 @@ impl<K: Ord + Copy> SortedRing<K> {
     /// Adds `key`; whether it was not in the set yet.
     #[inline]
     pub(crate) fn insert(&mut self, key: K) -> bool {
-        let (Some(&(first, _)), Some(&(last, _))) = (self.ring.front(), self.ring.back()) else {
+        let before_front = self.ring.front().is_some_and(|&(first, _)| key < first);
+        let after_back = self.ring.back().is_none_or(|&(last, _)| key > last);
+        if before_front || after_back {
             if self.rest.contains(&key) {
                 return false;
             }
-            self.ring.push_back((key, true));
-            return true;
-        };
-        if key > last || key < first {
-            if self.rest.contains(&key) {
-                return false;
-            }
-            if key > last {
-                self.ring.push_back((key, true));
-            } else {
+            if before_front {
                 self.ring.push_front((key, true));
+            } else {
+                self.ring.push_back((key, true));
             }
             return true;
         }
