@@ -17,9 +17,9 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use chrono::TimeDelta;
-use switchboard::{AssignmentMethod, QueueId, WorkstreamId};
+use switchboard::AssignmentMethod;
 
-use cycle::{Ids, Line, cycle, warm_engine};
+use cycle::{Ids, cycle, line, warm_engine};
 use engine::start;
 
 /// Cycles run before the measured ones.
@@ -42,7 +42,7 @@ fn main() {
         _ => Ids::Counting,
     };
     let mut sb = warm_engine(10_000, method);
-    let line: Line = (WorkstreamId::new("chat"), QueueId::new("q"));
+    let line = line(0);
     let mut run = |from: u32, to: u32| {
         for k in from..to {
             let now = start() + TimeDelta::milliseconds(i64::from(k));

@@ -11,6 +11,8 @@
 //! `dispatch_scattered_ids/<method>/10000` remembers them but numbers the
 //! items in no order (as random ids arrive), so every arrival probes the
 //! large table of closed ids instead of being known new at once.
+//! `dispatch_queues/highest_capacity/<queues>` shares the 10,000 agents out
+//! among 1, 100 or 1,000 queues.
 
 mod cycle;
 mod engine;
@@ -18,9 +20,9 @@ mod engine;
 use chrono::TimeDelta;
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, black_box, criterion_main};
-use switchboard::{AssignmentMethod, Input, QueueId, WorkstreamId};
+use switchboard::{AssignmentMethod, Input};
 
-use cycle::{Ids, Line, cycle, warm_engine};
+use cycle::{Ids, cycle, line, warm_engine, warm_engine_in_queues};
 use engine::start;
 
 /// The three methods, by their names in bench ids.
@@ -60,6 +62,29 @@ fn dispatch_forgetting(c: &mut Criterion) {
     group.finish();
 }
 
+/// `dispatch_queues/highest_capacity/<queues>`: the cycle at 10,000 agents
+/// shared out among 1, 100 or 1,000 queues, item `n` arriving in queue
+/// `n % queues`. A cycle looks only at queues where something changed, so
+/// the time should not grow with the number of queues.
+fn dispatch_queues(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dispatch_queues");
+    group.throughput(Throughput::Elements(1));
+    for queues in [1, 100, 1_000] {
+        let mut sb = warm_engine_in_queues(10_000, queues, AssignmentMethod::HighestCapacity);
+        let lines: Vec<_> = (0..queues).map(line).collect();
+        let mut n = 0_u64;
+        group.bench_function(BenchmarkId::new("highest_capacity", queues), |b| {
+            b.iter(|| {
+                n += 1;
+                let now = start() + TimeDelta::milliseconds(i64::try_from(n).unwrap_or(i64::MAX));
+                let line = &lines[usize::try_from(n).unwrap_or(0) % queues];
+                black_box(cycle(&mut sb, now, Ids::Counting.id(n), line))
+            });
+        });
+    }
+    group.finish();
+}
+
 fn dispatch_scattered_ids(c: &mut Criterion) {
     let mut group = c.benchmark_group("dispatch_scattered_ids");
     group.throughput(Throughput::Elements(1));
@@ -82,7 +107,7 @@ fn bench_cycles(
 ) {
     let mut sb = warm_engine(agents, method);
     let mut n = 0_u64;
-    let line: Line = (WorkstreamId::new("chat"), QueueId::new("q"));
+    let line = line(0);
     group.bench_function(BenchmarkId::new(name, agents), |b| {
         b.iter(|| {
             n += 1;
@@ -101,7 +126,8 @@ mod group {
         benches,
         super::dispatch,
         super::dispatch_forgetting,
-        super::dispatch_scattered_ids
+        super::dispatch_scattered_ids,
+        super::dispatch_queues
     );
 }
 criterion_main!(group::benches);

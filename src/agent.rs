@@ -197,7 +197,7 @@ impl Switchboard {
         agent.mode = mode;
         let from = std::mem::replace(&mut agent.presence, to);
         if from != to {
-            self.state.cycle_due = true;
+            self.start_cycle_for_agent(a);
             let name = |i: usize| self.presence_id(i);
             self.emit(Output::PresenceChanged {
                 agent: self.agent_id(a),

@@ -116,6 +116,10 @@ impl Switchboard {
         {
             u.held = u.held.saturating_sub(1);
         }
+        if !profiles.is_empty() {
+            // Units come back through `reindex`; profile room here.
+            self.stir_agent_queues(a);
+        }
     }
 
     /// Counts item `i` against agent `a` as assigned (C1, C2). Returns the
@@ -185,7 +189,12 @@ impl Switchboard {
             let midnight = self.next_local_midnight(self.state.clock);
             self.state.end_of_day = self.state.timers.schedule_at(midnight, Timer::EndOfDay);
         }
-        self.state.cycle_due = true;
+        if profiles.is_empty() {
+            // Units alone: `reindex` wakes the queues if room grew.
+            self.state.cycle_due = true;
+        } else {
+            self.start_cycle_for_agent(a);
+        }
         self.reindex(a);
     }
 
@@ -210,7 +219,7 @@ impl Switchboard {
                 changed |= std::mem::take(&mut u.closed_today) > 0;
             }
             if changed {
-                self.state.cycle_due = true;
+                self.start_cycle_for_agent(a);
                 self.follow_capacity(a);
             }
         }
@@ -278,7 +287,7 @@ impl Switchboard {
         if let Place::Assigned { agent, .. } = self.state.items[i].place {
             let state = &mut self.state.agents[agent];
             state.escalations = state.escalations.saturating_sub(1);
-            self.state.cycle_due = true;
+            self.start_cycle_for_agent(agent);
         }
     }
 }

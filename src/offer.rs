@@ -199,6 +199,7 @@ impl Switchboard {
         };
         let key = self.state.items[i].wait_key(i);
         let (queue, units) = (self.state.items[i].queue, self.state.items[i].units);
+        // The queue stays awake: the look offering this returns that it acted.
         self.state.queues[queue].push.remove(&key, units);
         self.state.next_assignment += 1;
         let agent = &mut self.state.agents[a];
@@ -333,6 +334,7 @@ impl Switchboard {
             let queue = &mut self.state.queues[item.queue];
             queue.push.remove(&key, item.units);
             queue.held.insert(key);
+            self.state.quiet.wake(item.queue);
             let queue = self.cfg.queues[item.queue].id.clone();
             self.emit(Output::Parked {
                 item: self.item_id(i),

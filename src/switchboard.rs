@@ -17,7 +17,7 @@ use crate::items::Items;
 use crate::offers::Offers;
 use crate::output::Output;
 use crate::presence::PresenceReason;
-use crate::routing::QueueIndex;
+use crate::routing::{QueueIndex, QuietQueues};
 use crate::session::Session;
 use crate::template::MAX_TIMEOUT_SECS;
 use crate::timer::{Timer, Timers};
@@ -82,6 +82,9 @@ pub(crate) struct State {
     pub(crate) clock: DateTime<Utc>,
     /// Something that starts an assignment cycle happened (A3).
     pub(crate) cycle_due: bool,
+    /// Queues a cycle may pass by; derived, not saved.
+    #[serde(skip)]
+    pub(crate) quiet: QuietQueues,
 }
 
 /// Where a work item is (V2): exactly one of these at any time.
@@ -153,7 +156,7 @@ impl Switchboard {
         let contacts = Contacts::new(config.contacts);
         let mut memberships = vec![Vec::new(); cfg.agents.len()];
         let voice = cfg.has_voice();
-        let queues = cfg
+        let queues: Vec<QueueState> = cfg
             .queues
             .values()
             .enumerate()
@@ -184,6 +187,7 @@ impl Switchboard {
                 .checked_sub_signed(TimeDelta::seconds(horizon_secs))
                 .unwrap_or(DateTime::<Utc>::MIN_UTC),
             state: State {
+                quiet: QuietQueues::for_queues(queues.len()),
                 queues,
                 memberships,
                 agents,

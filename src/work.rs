@@ -403,7 +403,7 @@ impl Switchboard {
             self.state.queues[queue].held.insert(key);
         } else {
             self.state.queues[queue].push.insert(key, units);
-            self.state.cycle_due = true;
+            self.start_cycle_for_queue(queue);
         }
         self.emit(Output::WorkQueued {
             item: id,
@@ -446,7 +446,7 @@ impl Switchboard {
         } else {
             queue.push.insert(key, item.units);
         }
-        self.state.cycle_due = true;
+        self.start_cycle_for_queue(item.queue);
     }
 
     /// Takes assigned work away from its agent and puts it back in its queue,
@@ -505,6 +505,7 @@ impl Switchboard {
                 let queue = &mut self.state.queues[item.queue];
                 queue.push.remove(&key, item.units);
                 queue.held.remove(&key);
+                self.state.quiet.wake(item.queue);
             }
             Place::Offered { notification, .. } => {
                 self.end_alert(notification, NotificationEnd::Rescinded);

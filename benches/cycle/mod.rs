@@ -17,16 +17,36 @@ pub(crate) type Line = (WorkstreamId, QueueId);
 
 /// A signed-in engine with `agents` agents in one chat queue using `method`.
 pub(crate) fn warm_engine(agents: usize, method: AssignmentMethod) -> Switchboard {
+    warm_engine_in_queues(agents, 1, method)
+}
+
+/// A signed-in engine with `agents` agents shared out among `queues` chat
+/// queues using `method`: agent `k` is a member of queue `k % queues`.
+pub(crate) fn warm_engine_in_queues(
+    agents: usize,
+    queues: usize,
+    method: AssignmentMethod,
+) -> Switchboard {
     let ids = agent_ids(agents);
     signed_in(Config {
         workstreams: vec![Workstream::new("chat", Channel::Chat)],
-        queues: vec![Queue {
-            method: Some(method),
-            ..Queue::new("q", ids.iter().cloned())
-        }],
+        queues: (0..queues)
+            .map(|q| Queue {
+                method: Some(method),
+                ..Queue::new(
+                    line(q).1,
+                    ids.iter().skip(q).step_by(queues.max(1)).cloned(),
+                )
+            })
+            .collect(),
         agents: ids.into_iter().map(Agent::new).collect(),
         ..Config::default()
     })
+}
+
+/// The workstream and queue `q` (`q0`, `q1`, …) of a warm engine.
+pub(crate) fn line(q: usize) -> Line {
+    (WorkstreamId::new("chat"), QueueId::new(format!("q{q}")))
 }
 
 /// How the host numbers its work items.

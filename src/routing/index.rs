@@ -411,6 +411,11 @@ impl Switchboard {
             (None, None) => {}
         }
         self.state.agents[a].ranked_as = new;
+        // More room, or routable again: the agent's queues may offer now.
+        // (Order alone never makes an item offerable.)
+        if new.is_some_and(|new| old.is_none_or(|old| new.free > old.free)) {
+            self.stir_agent_queues(a);
+        }
     }
 
     /// Removes agent `a`'s entries ranked under `key` from every queue they are in.

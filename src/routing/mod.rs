@@ -2,8 +2,10 @@
 //! queue membership (A1–A4, C1, T6).
 
 mod index;
+mod quiet;
 
 pub(crate) use index::{QueueIndex, RankKey};
+pub(crate) use quiet::QuietQueues;
 
 use std::ops::ControlFlow;
 
@@ -18,32 +20,45 @@ use crate::switchboard::Switchboard;
 pub const CYCLE_WINDOW: usize = 100;
 
 impl Switchboard {
-    /// Runs assignment cycles until nothing that starts one is left (A3, P9, C9).
+    /// Runs assignment cycles until nothing that starts one is left (A3, P9,
+    /// C9). A cycle passes quiet queues by: a look at them would offer
+    /// nothing (see `quiet.rs`).
     pub(crate) fn run_cycles(&mut self, now: DateTime<Utc>) {
         while self.state.cycle_due {
             self.state.cycle_due = false;
-            for q in 0..self.state.queues.len() {
-                self.assign_queue(q, now);
+            let queues = self.state.queues.len();
+            let mut from = 0;
+            while let Some(q) = self.state.quiet.next_awake(from, queues) {
+                debug_assert!(self.all_offer_nothing(from..q));
+                let acted = self.assign_queue(q, now);
+                // A look that offered may have left more in reach (past its
+                // window); one that did not changed nothing.
+                self.state.quiet.set(q, !acted);
+                from = q + 1;
             }
+            debug_assert!(self.all_offer_nothing(from..queues));
         }
     }
 
     /// One cycle over the first [`CYCLE_WINDOW`] waiting items of queue `q`.
-    fn assign_queue(&mut self, q: usize, now: DateTime<Utc>) {
+    /// Returns whether it changed anything: offered work or passed by an
+    /// agent at the session limit.
+    fn assign_queue(&mut self, q: usize, now: DateTime<Utc>) -> bool {
         // Workstreams whose plain items (no skills, no declines, no profiles
         // of their own) found nobody in this pass: the rest of them would
         // not either, since offers only take room away.
         let mut hopeless: Vec<usize> = Vec::new();
         let mut cursor = None;
+        let mut acted = false;
         for _ in 0..CYCLE_WINDOW {
             let queue = &self.state.queues[q];
             if queue.index.most_free().is_none_or(|free| free < 1) && !queue.push.has_unitless() {
                 // Every waiting item needs a unit and no member has one
                 // free: nothing in the window can be offered.
-                return;
+                return acted;
             }
             let Some(key) = queue.push.next_after(cursor) else {
-                return;
+                return acted;
             };
             cursor = Some(key);
             let i = key.3;
@@ -60,16 +75,19 @@ impl Switchboard {
                 if self.state.agents[a].slots >= self.cfg.org.session_limit {
                     // S2: the agent is passed by from now on; look for another.
                     self.session_limit_hit(a, i);
+                    acted = true;
                     continue;
                 }
                 self.offer(i, a, now);
                 offered = true;
                 break;
             }
+            acted |= offered;
             if plain && !offered {
                 hopeless.push(workstream);
             }
         }
+        acted
     }
 
     /// The assignment method queue `q` uses for item `i` (A1).
@@ -160,7 +178,7 @@ impl Switchboard {
             self.unrank(a, key);
         }
         self.reindex(a);
-        self.state.cycle_due = true;
+        self.start_cycle_for_queue(q);
         Ok(())
     }
 
@@ -192,6 +210,7 @@ impl Switchboard {
         self.state.memberships[a].remove(slot);
         self.state.queues[q].members.retain(|&(m, _)| m != a);
         self.reindex(a);
+        // One member fewer never lets a queue offer more.
         self.state.cycle_due = true;
         Ok(())
     }

@@ -9,7 +9,7 @@ use thiserror::Error;
 
 use crate::config::Config;
 use crate::error::ConfigError;
-use crate::routing::QueueIndex;
+use crate::routing::{QueueIndex, QuietQueues};
 use crate::switchboard::{State, Switchboard};
 
 /// The snapshot format this version writes and reads.
@@ -104,6 +104,7 @@ impl Switchboard {
             board.state.agents[a].ranked_as = None;
             board.reindex(a);
         }
+        board.state.quiet = QuietQueues::for_queues(board.state.queues.len());
         Ok(board)
     }
 }
