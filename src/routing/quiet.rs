@@ -106,9 +106,7 @@ impl Switchboard {
     }
 
     /// The next cycle, whenever it starts, looks at every queue agent `a`
-    /// is in. Out of line: it is called from many places, and copies of
-    /// its loop in each would crowd the hot paths.
-    #[inline(never)]
+    /// is in.
     pub(crate) fn stir_agent_queues(&mut self, a: usize) {
         for &(q, _) in &self.state.memberships[a] {
             self.state.quiet.wake(q);
