@@ -12,7 +12,11 @@
 //! items in no order (as random ids arrive), so every arrival probes the
 //! large table of closed ids instead of being known new at once.
 //! `dispatch_queues/highest_capacity/<queues>` shares the 10,000 agents out
-//! among 1, 100 or 1,000 queues.
+//! among 1, 100 or 1,000 queues. `dispatch_delays/highest_capacity/<workstreams>`
+//! runs the cycle beside 1, 30 or 300 workstreams with auto-close times of
+//! their own (4, 91 or 901 delays in use), and
+//! `dispatch_delays/poll_timeout/<workstreams>` asks the same engine for
+//! its next deadline, as a host does after every input.
 
 mod cycle;
 mod engine;
@@ -20,10 +24,13 @@ mod engine;
 use chrono::TimeDelta;
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, black_box, criterion_main};
-use switchboard::{AssignmentMethod, Input};
+use switchboard::{
+    Agent, AssignmentMethod, Channel, Config, Input, Output, Queue, Switchboard, WorkItem,
+    WorkItemId, Workstream, WorkstreamId,
+};
 
 use cycle::{Ids, cycle, line, warm_engine, warm_engine_in_queues};
-use engine::start;
+use engine::{agent_ids, signed_in, start};
 
 /// The three methods, by their names in bench ids.
 const METHODS: [(&str, AssignmentMethod); 3] = [
@@ -85,6 +92,92 @@ fn dispatch_queues(c: &mut Criterion) {
     group.finish();
 }
 
+/// `dispatch_delays/<what>/<workstreams>`: the cycle, and a host's
+/// `poll_timeout`, at 10,000 agents beside 1, 30 or 300 workstreams with
+/// auto-close times of their own. Deadlines are kept in one lane per
+/// delay; neither should grow much with the number of lanes.
+fn dispatch_delays(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dispatch_delays");
+    group.throughput(Throughput::Elements(1));
+    for workstreams in [1, 30, 300] {
+        let mut sb = warm_engine_with_workstreams(10_000, workstreams);
+        let line = line(0);
+        let mut n = 0_u64;
+        group.bench_function(BenchmarkId::new("highest_capacity", workstreams), |b| {
+            b.iter(|| {
+                n += 1;
+                let now = start() + TimeDelta::milliseconds(i64::try_from(n).unwrap_or(i64::MAX));
+                black_box(cycle(&mut sb, now, Ids::Counting.id(n), &line))
+            });
+        });
+        group.bench_function(BenchmarkId::new("poll_timeout", workstreams), |b| {
+            b.iter(|| black_box(sb.poll_timeout()));
+        });
+    }
+    group.finish();
+}
+
+/// A signed-in engine with `agents` agents in one highest-capacity chat
+/// queue and `workstreams` chat workstreams (`chat`, `chat1`, `chat2`, …),
+/// each with auto-close times of its own: three delays a workstream, as a
+/// contact center that tunes each workstream has. Every workstream has
+/// been through a cycle, and every one but `chat` keeps a conversation
+/// open, so each of its delays holds a deadline.
+fn warm_engine_with_workstreams(agents: usize, workstreams: usize) -> Switchboard {
+    let ids = agent_ids(agents);
+    let streams: Vec<Workstream> = (0..workstreams)
+        .map(|k| {
+            let mut stream = Workstream::new(workstream(k), Channel::Chat);
+            let k = u32::try_from(k).unwrap_or(0);
+            stream.auto_close.open_secs = Some(3_600 + k);
+            stream.auto_close.active_secs = Some(7_200 + k);
+            stream.auto_close.wrap_up_secs = Some(900 + k);
+            stream
+        })
+        .collect();
+    let mut sb = signed_in(Config {
+        workstreams: streams,
+        queues: vec![Queue {
+            method: Some(AssignmentMethod::HighestCapacity),
+            ..Queue::new(line(0).1, ids.iter().cloned())
+        }],
+        agents: ids.into_iter().map(Agent::new).collect(),
+        ..Config::default()
+    });
+    let now = start();
+    for k in 1..workstreams {
+        let line = (workstream(k), line(0).1);
+        cycle(&mut sb, now, WorkItemId::new(format!("done{k}")), &line);
+        let keep = WorkItemId::new(format!("open{k}"));
+        let (stream, queue) = line;
+        sb.handle(
+            now,
+            Input::WorkArrived(Box::new(WorkItem::new(keep, stream, queue))),
+        )
+        .expect("arrive");
+        let mut offer = None;
+        while let Some(out) = sb.poll_output() {
+            if let Output::Notify(n) = &out {
+                offer = Some(n.id);
+            }
+        }
+        let notification = offer.expect("offered");
+        sb.handle(now, Input::Accept { notification })
+            .expect("accept");
+        while sb.poll_output().is_some() {}
+    }
+    sb
+}
+
+/// Workstream `k` of [`warm_engine_with_workstreams`]: `chat`, `chat1`, ….
+fn workstream(k: usize) -> WorkstreamId {
+    if k == 0 {
+        WorkstreamId::new("chat")
+    } else {
+        WorkstreamId::new(format!("chat{k}"))
+    }
+}
+
 fn dispatch_scattered_ids(c: &mut Criterion) {
     let mut group = c.benchmark_group("dispatch_scattered_ids");
     group.throughput(Throughput::Elements(1));
@@ -127,7 +220,8 @@ mod group {
         super::dispatch,
         super::dispatch_forgetting,
         super::dispatch_scattered_ids,
-        super::dispatch_queues
+        super::dispatch_queues,
+        super::dispatch_delays
     );
 }
 criterion_main!(group::benches);
