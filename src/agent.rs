@@ -197,6 +197,11 @@ impl Switchboard {
         agent.mode = mode;
         let from = std::mem::replace(&mut agent.presence, to);
         if from != to {
+            let routes = |p: usize| self.cfg.routable_presences.get(p) == Some(&true);
+            if routes(from) != routes(to) {
+                // Into or out of the queue indexes (see `rank_key`).
+                self.reindex(a);
+            }
             self.start_cycle_for_agent(a);
             let name = |i: usize| self.presence_id(i);
             self.emit(Output::PresenceChanged {

@@ -103,6 +103,11 @@ pub(crate) struct Compiled {
     pub(crate) open_label: Text,
     /// Each template's title and field values, parsed (by template index).
     pub(crate) texts: Vec<TemplateTexts>,
+    /// By presence index: whether some workstream offers work to an agent
+    /// in it (P7). Agents in any other presence can be offered nothing, so
+    /// they leave the queue indexes rather than be stepped over at every
+    /// choice of an agent.
+    pub(crate) routable_presences: Vec<bool>,
 }
 
 /// A template's texts, parsed once so that rendering does not scan them (N3).
@@ -480,8 +485,13 @@ pub(crate) fn compile(config: &Config) -> Result<Compiled, ConfigError> {
     let queues = compile_queues(&config.queues, &agents)?;
     check_contacts(&config.contacts)?;
 
+    let routable_presences = presences
+        .values()
+        .map(|p| workstreams.values().any(|w| w.allows(p.base)))
+        .collect();
     Ok(Compiled {
         org: config.org.clone(),
+        routable_presences,
         presences,
         profiles,
         workstreams,
