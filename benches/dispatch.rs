@@ -17,6 +17,8 @@
 //! their own (4, 91 or 901 delays in use), and
 //! `dispatch_delays/poll_timeout/<workstreams>` asks the same engine for
 //! its next deadline, as a host does after every input.
+//! `dispatch_away/highest_capacity/<percent>` has 0, 20 or 50 % of the
+//! 10,000 agents Away.
 
 mod cycle;
 mod engine;
@@ -25,8 +27,8 @@ use chrono::TimeDelta;
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, black_box, criterion_main};
 use switchboard::{
-    Agent, AssignmentMethod, Channel, Config, Input, Output, Queue, Switchboard, WorkItem,
-    WorkItemId, Workstream, WorkstreamId,
+    Agent, AssignmentMethod, Channel, Config, Input, Output, PresenceId, Queue, Switchboard,
+    WorkItem, WorkItemId, Workstream, WorkstreamId,
 };
 
 use cycle::{Ids, cycle, line, warm_engine, warm_engine_in_queues};
@@ -112,6 +114,38 @@ fn dispatch_delays(c: &mut Criterion) {
         });
         group.bench_function(BenchmarkId::new("poll_timeout", workstreams), |b| {
             b.iter(|| black_box(sb.poll_timeout()));
+        });
+    }
+    group.finish();
+}
+
+/// `dispatch_away/highest_capacity/<percent>`: the cycle at 10,000 agents
+/// of whom 0, 20 or 50 % are Away, a presence no workstream offers work in
+/// (P7), as agents on a break are. Agents who can be offered nothing are
+/// not in the queue indexes, so the time should not grow with them.
+fn dispatch_away(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dispatch_away");
+    group.throughput(Throughput::Elements(1));
+    for percent in [0, 20, 50] {
+        let mut sb = warm_engine(10_000, AssignmentMethod::HighestCapacity);
+        for (k, agent) in agent_ids(10_000).into_iter().enumerate() {
+            if k % 100 < percent {
+                let away = Input::SetPresence {
+                    agent,
+                    presence: PresenceId::from_static(&"Away"),
+                };
+                sb.handle(start(), away).expect("away");
+            }
+        }
+        while sb.poll_output().is_some() {}
+        let line = line(0);
+        let mut n = 0_u64;
+        group.bench_function(BenchmarkId::new("highest_capacity", percent), |b| {
+            b.iter(|| {
+                n += 1;
+                let now = start() + TimeDelta::milliseconds(i64::try_from(n).unwrap_or(i64::MAX));
+                black_box(cycle(&mut sb, now, Ids::Counting.id(n), &line))
+            });
         });
     }
     group.finish();
@@ -221,7 +255,8 @@ mod group {
         super::dispatch_forgetting,
         super::dispatch_scattered_ids,
         super::dispatch_queues,
-        super::dispatch_delays
+        super::dispatch_delays,
+        super::dispatch_away
     );
 }
 criterion_main!(group::benches);
