@@ -23,7 +23,7 @@
 mod cycle;
 mod engine;
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, black_box, criterion_main};
 use switchboard::{
@@ -85,9 +85,8 @@ fn dispatch_queues(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("highest_capacity", queues), |b| {
             b.iter(|| {
                 n += 1;
-                let now = start() + TimeDelta::milliseconds(i64::try_from(n).unwrap_or(i64::MAX));
                 let line = &lines[usize::try_from(n).unwrap_or(0) % queues];
-                black_box(cycle(&mut sb, now, Ids::Counting.id(n), line))
+                black_box(cycle(&mut sb, moment(n), Ids::Counting.id(n), line))
             });
         });
     }
@@ -103,15 +102,8 @@ fn dispatch_delays(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     for workstreams in [1, 30, 300] {
         let mut sb = warm_engine_with_workstreams(10_000, workstreams);
-        let line = line(0);
-        let mut n = 0_u64;
-        group.bench_function(BenchmarkId::new("highest_capacity", workstreams), |b| {
-            b.iter(|| {
-                n += 1;
-                let now = start() + TimeDelta::milliseconds(i64::try_from(n).unwrap_or(i64::MAX));
-                black_box(cycle(&mut sb, now, Ids::Counting.id(n), &line))
-            });
-        });
+        let id = BenchmarkId::new("highest_capacity", workstreams);
+        bench_cycle_on(&mut group, id, &mut sb);
         group.bench_function(BenchmarkId::new("poll_timeout", workstreams), |b| {
             b.iter(|| black_box(sb.poll_timeout()));
         });
@@ -138,15 +130,8 @@ fn dispatch_away(c: &mut Criterion) {
             }
         }
         while sb.poll_output().is_some() {}
-        let line = line(0);
-        let mut n = 0_u64;
-        group.bench_function(BenchmarkId::new("highest_capacity", percent), |b| {
-            b.iter(|| {
-                n += 1;
-                let now = start() + TimeDelta::milliseconds(i64::try_from(n).unwrap_or(i64::MAX));
-                black_box(cycle(&mut sb, now, Ids::Counting.id(n), &line))
-            });
-        });
+        let id = BenchmarkId::new("highest_capacity", percent);
+        bench_cycle_on(&mut group, id, &mut sb);
     }
     group.finish();
 }
@@ -221,6 +206,24 @@ fn dispatch_scattered_ids(c: &mut Criterion) {
     group.finish();
 }
 
+/// Benches the cycle on `sb` as `id`: items numbered in order, all in
+/// the first queue, a millisecond apart.
+fn bench_cycle_on(group: &mut BenchmarkGroup<'_, WallTime>, id: BenchmarkId, sb: &mut Switchboard) {
+    let line = line(0);
+    let mut n = 0_u64;
+    group.bench_function(id, |b| {
+        b.iter(|| {
+            n += 1;
+            black_box(cycle(sb, moment(n), Ids::Counting.id(n), &line))
+        });
+    });
+}
+
+/// The time of cycle `n`: `n` milliseconds after the start.
+fn moment(n: u64) -> DateTime<Utc> {
+    start() + TimeDelta::milliseconds(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
 /// Benches the cycle as `<group>/<name>/<agents>` on a warm engine of
 /// `agents`, items numbered as `ids` says, the host forgetting closed ids
 /// every `forget_every` cycles.
@@ -238,7 +241,7 @@ fn bench_cycles(
     group.bench_function(BenchmarkId::new(name, agents), |b| {
         b.iter(|| {
             n += 1;
-            let now = start() + TimeDelta::milliseconds(i64::try_from(n).unwrap_or(i64::MAX));
+            let now = moment(n);
             if forget_every.is_some_and(|every| n % every == 0) {
                 sb.handle(now, Input::ForgetClosed).expect("forget");
             }
