@@ -910,6 +910,46 @@ fn a4_an_agent_must_hold_every_skill_the_item_requires() {
 }
 
 #[test]
+fn a4_members_holding_a_skill_among_different_others_share_one_order() {
+    // ada holds french, bob french and german, cy german: three sets of
+    // skills, kept apart in the queue's index. Round robin still deals
+    // french work to ada and bob in turn, and german to whoever of bob and
+    // cy was offered work longest ago.
+    let mut config = queue_config(
+        &[("ada", 100), ("bob", 100), ("cy", 100)],
+        &["ada", "bob", "cy"],
+        Some(AssignmentMethod::AdvancedRoundRobin),
+    );
+    config.agents[0].skills = vec!["french".into()];
+    config.agents[1].skills = vec!["german".into(), "french".into()];
+    config.agents[2].skills = vec!["german".into()];
+    let mut h = Harness::new(config);
+    for agent in ["ada", "bob", "cy"] {
+        h.input(0, sign_in(agent));
+    }
+    assert_eq!(
+        h.input(1, chat_needing("k1", &["french"])),
+        vec![queued("k1"), chat_alert(1, "ada", "k1", 121)]
+    );
+    assert_eq!(
+        h.input(2, chat_needing("k2", &["french"])),
+        vec![queued("k2"), chat_alert(2, "bob", "k2", 122)]
+    );
+    assert_eq!(
+        h.input(3, chat_needing("k3", &["french"])),
+        vec![queued("k3"), chat_alert(3, "ada", "k3", 123)]
+    );
+    assert_eq!(
+        h.input(4, chat_needing("k4", &["german"])),
+        vec![queued("k4"), chat_alert(4, "cy", "k4", 124)]
+    );
+    assert_eq!(
+        h.input(5, chat_needing("k5", &["german"])),
+        vec![queued("k5"), chat_alert(5, "bob", "k5", 125)]
+    );
+}
+
+#[test]
 fn a4_the_session_limit_is_not_looked_at_so_a_full_agent_meets_s2() {
     let mut config = queue_config(&[("ada", 100), ("bob", 50)], &["ada", "bob"], None);
     config.org.session_limit = 1;

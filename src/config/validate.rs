@@ -108,6 +108,20 @@ pub(crate) struct Compiled {
     /// they leave the queue indexes rather than be stepped over at every
     /// choice of an agent.
     pub(crate) routable_presences: Vec<bool>,
+    /// Every set of skills some agent holds, each sorted, numbered in the
+    /// order first met; queue indexes keep one group per set (A4).
+    pub(crate) skill_sets: Vec<Vec<String>>,
+    /// By agent index: the number of the set of skills the agent holds.
+    pub(crate) skill_set_of: Vec<u32>,
+}
+
+impl Compiled {
+    /// Whether skill set `set` holds every skill in `required`.
+    pub(crate) fn holds_all(&self, set: u32, required: &[String]) -> bool {
+        self.skill_sets
+            .get(set as usize)
+            .is_some_and(|held| required.iter().all(|s| held.binary_search(s).is_ok()))
+    }
 }
 
 /// A template's texts, parsed once so that rendering does not scan them (N3).
@@ -485,6 +499,7 @@ pub(crate) fn compile(config: &Config) -> Result<Compiled, ConfigError> {
     let queues = compile_queues(&config.queues, &agents)?;
     check_contacts(&config.contacts)?;
 
+    let (skill_sets, skill_set_of) = skill_sets(&agents);
     let routable_presences = presences
         .values()
         .map(|p| workstreams.values().any(|w| w.allows(p.base)))
@@ -492,6 +507,8 @@ pub(crate) fn compile(config: &Config) -> Result<Compiled, ConfigError> {
     Ok(Compiled {
         org: config.org.clone(),
         routable_presences,
+        skill_sets,
+        skill_set_of,
         presences,
         profiles,
         workstreams,
@@ -514,6 +531,26 @@ pub(crate) struct CompiledAgent {
 }
 
 type CompiledAgents = FastMap<AgentId, CompiledAgent>;
+
+/// Every distinct set of skills the agents hold (sorted, in the order first
+/// met), and each agent's set by agent index.
+fn skill_sets(agents: &CompiledAgents) -> (Vec<Vec<String>>, Vec<u32>) {
+    let mut sets: Vec<Vec<String>> = Vec::new();
+    let mut numbers: std::collections::HashMap<Vec<String>, u32> = std::collections::HashMap::new();
+    let of = agents
+        .values()
+        .map(|c| {
+            let mut set = c.agent.skills.clone();
+            set.sort_unstable();
+            set.dedup();
+            *numbers.entry(set).or_insert_with_key(|set| {
+                sets.push(set.clone());
+                u32::try_from(sets.len() - 1).unwrap_or(u32::MAX)
+            })
+        })
+        .collect();
+    (sets, of)
+}
 
 fn compile_agents(
     list: &[Agent],

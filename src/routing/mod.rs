@@ -4,7 +4,7 @@
 mod index;
 mod quiet;
 
-pub(crate) use index::{QueueIndex, RankKey};
+pub(crate) use index::{GroupIndex, QueueIndex, RankKey};
 pub(crate) use quiet::QuietQueues;
 
 use std::ops::ControlFlow;
@@ -18,6 +18,10 @@ use crate::switchboard::Switchboard;
 
 /// Most waiting items one cycle looks at per queue (A3).
 pub const CYCLE_WINDOW: usize = 100;
+
+/// Where a member stands in a queue's order (lesser first): minus their free
+/// units (highest capacity) or 0, their counter, their queue position.
+type OrderKey = (i64, u64, u32);
 
 impl Switchboard {
     /// Runs assignment cycles until nothing that starts one is left (A3, P9,
@@ -120,24 +124,56 @@ impl Switchboard {
 
     /// The best eligible member of queue `q` for item `i`: in the order of
     /// the queue's method (A1), the first who never declined the item, or
-    /// else the one with fewest declines of it (T6).
+    /// else the one with fewest declines of it (T6). Only the groups of
+    /// members holding every skill the item requires are looked at; with
+    /// more than one, each group's best is found and the best of those
+    /// taken, by declines and then by the method's order.
     fn choose_agent(&self, q: usize, i: usize) -> Option<usize> {
         let method = self.method(q, i);
+        let required = &self.state.items[i].spec.required_skills;
+        let groups = self.state.queues[q].index.groups();
+        let mut best: Option<((u8, OrderKey), usize)> = None;
+        for (set, group) in groups {
+            if !required.is_empty() && !self.cfg.holds_all(*set, required) {
+                continue;
+            }
+            let Some((declines, a)) = self.choose_in(group, method, i) else {
+                continue;
+            };
+            if groups.len() == 1 {
+                return Some(a);
+            }
+            let rank = (declines, self.order_key(q, a, method));
+            if best.is_none_or(|(best, _)| rank < best) {
+                best = Some((rank, a));
+            }
+        }
+        best.map(|(_, a)| a)
+    }
+
+    /// The best eligible member of `group` for item `i`, with how often
+    /// they declined it: the first in `method`'s order who never did, or
+    /// else the first with fewest declines.
+    fn choose_in(
+        &self,
+        group: &GroupIndex,
+        method: AssignmentMethod,
+        i: usize,
+    ) -> Option<(u8, usize)> {
         let units = self.state.items[i].units;
-        let index = &self.state.queues[q].index;
-        if index.most_free().is_none_or(|free| free < units) {
+        if group.most_free().is_none_or(|free| free < units) {
             return None;
         }
         let declines = &self.state.items[i].declines;
         let mut chosen = None;
         let mut best_decliner: Option<(u8, usize)> = None;
-        index.walk(method, units, |a| {
+        group.walk(method, units, |a| {
             if !self.eligible(a, i) {
                 return ControlFlow::Continue(());
             }
             match declines.by(a) {
                 0 => {
-                    chosen = Some(a);
+                    chosen = Some((0, a));
                     return ControlFlow::Break(());
                 }
                 d if best_decliner.is_none_or(|(fewest, _)| d < fewest) => {
@@ -147,7 +183,27 @@ impl Switchboard {
             }
             ControlFlow::Continue(())
         });
-        chosen.or(best_decliner.map(|(_, a)| a))
+        chosen.or(best_decliner)
+    }
+
+    /// Where routable agent `a` stands in queue `q`'s order for `method`:
+    /// the lesser comes first (most free units first, then the earliest
+    /// counter, then queue position).
+    fn order_key(&self, q: usize, a: usize, method: AssignmentMethod) -> OrderKey {
+        let key = self.state.agents[a].ranked_as.unwrap_or(RankKey {
+            free: 0,
+            last_assignment: u64::MAX,
+            last_release: u64::MAX,
+        });
+        let position = self.state.memberships[a]
+            .iter()
+            .find(|&&(mq, _)| mq == q)
+            .map_or(u32::MAX, |&(_, position)| position);
+        match method {
+            AssignmentMethod::HighestCapacity => (-key.free, key.last_assignment, position),
+            AssignmentMethod::AdvancedRoundRobin => (0, key.last_assignment, position),
+            AssignmentMethod::LeastActive => (0, key.last_release, position),
+        }
     }
 
     /// Adds `agent` to the end of `queue`'s members; starts a cycle (A3).
