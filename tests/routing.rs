@@ -927,26 +927,23 @@ fn a4_members_holding_a_skill_among_different_others_share_one_order() {
     for agent in ["ada", "bob", "cy"] {
         h.input(0, sign_in(agent));
     }
-    assert_eq!(
-        h.input(1, chat_needing("k1", &["french"])),
-        vec![queued("k1"), chat_alert(1, "ada", "k1", 121)]
-    );
-    assert_eq!(
-        h.input(2, chat_needing("k2", &["french"])),
-        vec![queued("k2"), chat_alert(2, "bob", "k2", 122)]
-    );
-    assert_eq!(
-        h.input(3, chat_needing("k3", &["french"])),
-        vec![queued("k3"), chat_alert(3, "ada", "k3", 123)]
-    );
-    assert_eq!(
-        h.input(4, chat_needing("k4", &["german"])),
-        vec![queued("k4"), chat_alert(4, "cy", "k4", 124)]
-    );
-    assert_eq!(
-        h.input(5, chat_needing("k5", &["german"])),
-        vec![queued("k5"), chat_alert(5, "bob", "k5", 125)]
-    );
+    let offers = [
+        (1, "k1", "french", "ada"),
+        (2, "k2", "french", "bob"),
+        (3, "k3", "french", "ada"),
+        (4, "k4", "german", "cy"),
+        (5, "k5", "german", "bob"),
+    ];
+    for (n, item, skill, agent) in offers {
+        assert_eq!(
+            h.input(n, chat_needing(item, &[skill])),
+            vec![
+                queued(item),
+                chat_alert(n.unsigned_abs(), agent, item, 120 + n)
+            ],
+            "{item}"
+        );
+    }
 }
 
 #[test]
