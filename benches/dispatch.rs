@@ -18,7 +18,8 @@
 //! `dispatch_delays/poll_timeout/<workstreams>` asks the same engine for
 //! its next deadline, as a host does after every input.
 //! `dispatch_away/highest_capacity/<percent>` has 0, 20 or 50 % of the
-//! 10,000 agents Away.
+//! 10,000 agents Away; `dispatch_skills/highest_capacity/<percent>` makes
+//! every item require a skill that 100, 10 or 1 % of them hold.
 
 mod cycle;
 mod engine;
@@ -31,7 +32,7 @@ use switchboard::{
     WorkItem, WorkItemId, Workstream, WorkstreamId,
 };
 
-use cycle::{Ids, cycle, line, warm_engine, warm_engine_in_queues};
+use cycle::{Ids, cycle, cycle_of, line, warm_engine, warm_engine_in_queues};
 use engine::{agent_ids, signed_in, start};
 
 /// The three methods, by their names in bench ids.
@@ -132,6 +133,48 @@ fn dispatch_away(c: &mut Criterion) {
         while sb.poll_output().is_some() {}
         let id = BenchmarkId::new("highest_capacity", percent);
         bench_cycle_on(&mut group, id, &mut sb);
+    }
+    group.finish();
+}
+
+/// `dispatch_skills/highest_capacity/<percent>`: the cycle at 10,000
+/// agents with every item requiring a skill (`fr`) that 100, 10 or 1 % of
+/// them hold (A4). A queue's index keeps its members grouped by the skills
+/// they hold, so the time should not grow with those who lack it.
+fn dispatch_skills(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dispatch_skills");
+    group.throughput(Throughput::Elements(1));
+    for percent in [100, 10, 1] {
+        let ids = agent_ids(10_000);
+        let mut sb = signed_in(Config {
+            workstreams: vec![Workstream::new("chat", Channel::Chat)],
+            queues: vec![Queue {
+                method: Some(AssignmentMethod::HighestCapacity),
+                ..Queue::new(line(0).1, ids.iter().cloned())
+            }],
+            agents: (0..)
+                .zip(ids)
+                .map(|(k, id)| {
+                    let mut agent = Agent::new(id);
+                    if k % 100 < percent {
+                        agent.skills.push("fr".to_owned());
+                    }
+                    agent
+                })
+                .collect(),
+            ..Config::default()
+        });
+        let (workstream, queue) = line(0);
+        let mut n = 0_u64;
+        group.bench_function(BenchmarkId::new("highest_capacity", percent), |b| {
+            b.iter(|| {
+                n += 1;
+                let item = Ids::Counting.id(n);
+                let mut work = WorkItem::new(item.clone(), workstream.clone(), queue.clone());
+                work.required_skills.push("fr".to_owned());
+                black_box(cycle_of(&mut sb, moment(n), Box::new(work), item))
+            });
+        });
     }
     group.finish();
 }
@@ -259,7 +302,8 @@ mod group {
         super::dispatch_scattered_ids,
         super::dispatch_queues,
         super::dispatch_delays,
-        super::dispatch_away
+        super::dispatch_away,
+        super::dispatch_skills
     );
 }
 criterion_main!(group::benches);

@@ -91,18 +91,23 @@ pub(crate) fn cycle(
     item: WorkItemId,
     line: &Line,
 ) -> usize {
+    let (workstream, queue) = line;
+    let work = WorkItem::new(item.clone(), workstream.clone(), queue.clone());
+    cycle_of(sb, now, Box::new(work), item)
+}
+
+/// One cycle for `work` (its line and skills as the caller made them),
+/// whose id is `item`; returns how many outputs it drained.
+#[inline]
+pub(crate) fn cycle_of(
+    sb: &mut Switchboard,
+    now: DateTime<Utc>,
+    work: Box<WorkItem>,
+    item: WorkItemId,
+) -> usize {
     let mut drained = 0;
     let mut offer = None;
-    let (workstream, queue) = line;
-    sb.handle(
-        now,
-        Input::WorkArrived(Box::new(WorkItem::new(
-            item.clone(),
-            workstream.clone(),
-            queue.clone(),
-        ))),
-    )
-    .expect("arrive");
+    sb.handle(now, Input::WorkArrived(work)).expect("arrive");
     while let Some(out) = sb.poll_output() {
         if let Output::Notify(n) = &out {
             offer = Some(n.id);
