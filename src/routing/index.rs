@@ -244,15 +244,7 @@ pub(crate) struct QueueIndex {
 /// emptied is not part of the order.
 impl PartialEq for QueueIndex {
     fn eq(&self, other: &Self) -> bool {
-        let filled = |index: &Self| {
-            index
-                .groups
-                .iter()
-                .filter(|(_, group)| group.by_free.len() > 0)
-                .map(|(set, group)| (*set, group.clone()))
-                .collect::<Vec<_>>()
-        };
-        filled(self) == filled(other)
+        self.filled().eq(other.filled())
     }
 }
 
@@ -265,6 +257,13 @@ impl QueueIndex {
             voice,
             groups: Vec::new(),
         }
+    }
+
+    /// The groups that have members, by skill-set number.
+    fn filled(&self) -> impl Iterator<Item = &(u32, GroupIndex)> {
+        self.groups
+            .iter()
+            .filter(|(_, group)| group.by_free.len() > 0)
     }
 
     /// The groups, by skill-set number.

@@ -106,15 +106,18 @@ impl Switchboard {
     }
 
     /// Whether routable agent `a` may be offered item `i` (A4, P7, C1, T6).
+    /// Skills are not looked at here: the walk visits only the groups of
+    /// members holding every skill the item requires (`choose_agent`).
     fn eligible(&self, a: usize, i: usize) -> bool {
         let item = &self.state.items[i];
         let ws = &self.cfg.workstreams[item.workstream];
+        debug_assert!(self.has_skills(a, &item.spec.required_skills));
         ws.allows(self.base_status(a))
             && self.has_room(a, i)
             && item.declines.by(a) < self.cfg.org.declines_allowed
-            && self.has_skills(a, &item.spec.required_skills)
     }
 
+    /// Whether agent `a` holds every skill in `required`.
     fn has_skills(&self, a: usize, required: &[String]) -> bool {
         let Some((_, c)) = self.cfg.agents.get_index(a) else {
             return false;
