@@ -16,7 +16,8 @@
 //! runs the cycle beside 1, 30 or 300 workstreams with auto-close times of
 //! their own (4, 91 or 901 delays in use), and
 //! `dispatch_delays/poll_timeout/<workstreams>` asks the same engine for
-//! its next deadline, as a host does after every input.
+//! its next deadline, as a host does after every input, and
+//! `dispatch_delays/tick_nothing_due/<workstreams>` ticks it when nothing is due.
 //! `dispatch_away/highest_capacity/<percent>` has 0, 20 or 50 % of the
 //! 10,000 agents Away; `dispatch_skills/highest_capacity/<percent>` makes
 //! every item require a skill that 100, 10 or 1 % of them hold.
@@ -94,10 +95,11 @@ fn dispatch_queues(c: &mut Criterion) {
     group.finish();
 }
 
-/// `dispatch_delays/<what>/<workstreams>`: the cycle, and a host's
-/// `poll_timeout`, at 10,000 agents beside 1, 30 or 300 workstreams with
-/// auto-close times of their own. Deadlines are kept in one lane per
-/// delay; neither should grow much with the number of lanes.
+/// `dispatch_delays/<what>/<workstreams>`: the cycle, a host's
+/// `poll_timeout`, and a `tick` with nothing due, at 10,000 agents beside
+/// 1, 30 or 300 workstreams with auto-close times of their own. Deadlines
+/// are kept in one lane per delay; none should grow much with the number
+/// of lanes.
 fn dispatch_delays(c: &mut Criterion) {
     let mut group = c.benchmark_group("dispatch_delays");
     group.throughput(Throughput::Elements(1));
@@ -107,6 +109,14 @@ fn dispatch_delays(c: &mut Criterion) {
         bench_cycle_on(&mut group, id, &mut sb);
         group.bench_function(BenchmarkId::new("poll_timeout", workstreams), |b| {
             b.iter(|| black_box(sb.poll_timeout()));
+        });
+        // Ten minutes on: every pending deadline (auto-close and wrap-up
+        // times of 900 s and more) is still ahead.
+        let idle = start() + TimeDelta::minutes(10);
+        sb.tick(idle).expect("tick");
+        assert!(sb.poll_output().is_none(), "nothing is due at {idle}");
+        group.bench_function(BenchmarkId::new("tick_nothing_due", workstreams), |b| {
+            b.iter(|| black_box(sb.tick(idle)));
         });
     }
     group.finish();
