@@ -306,7 +306,7 @@ impl Switchboard {
             }
         }
         self.state.latest = Some(now);
-        if self.state.timers.next().is_some_and(|at| at <= now) {
+        if self.state.timers.any_due(now) {
             self.fire_due(now);
         }
         Ok(())

@@ -16,7 +16,11 @@
 //! made a dispatch cycle take 3.0 µs where 4 lanes took 1.2 µs; searched,
 //! 1.36 µs (`dispatch_delays`, BENCHMARKS.md). Finding the earliest still
 //! looks at every lane's first: `poll_timeout` takes 5 ns with 4 lanes,
-//! 108 ns with 91 and 1.26 µs with 901.
+//! 108 ns with 91 and 1.26 µs with 901. A tick, which hosts call far more
+//! often than anything is due, first reads a lower bound of every pending
+//! deadline kept beside the lanes: lowered as deadlines are set, raised to
+//! the earliest whenever that is looked for (an idle tick with 901 delays
+//! went from 1.28 µs to 3.9 ns).
 
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -180,6 +184,9 @@ pub(crate) struct Timers {
     /// Deadlines of no fixed delay, and any that would land out of order.
     ordered: BTreeMap<TimerKey, Timer>,
     next_seq: u64,
+    /// No pending deadline is earlier than this (`None`: not known, as
+    /// after a restore). Cancels and pops leave it a lower bound.
+    not_before: Option<DateTime<Utc>>,
 }
 
 impl Timers {
@@ -254,6 +261,9 @@ impl Timers {
     }
 
     fn next_key(&mut self, at: DateTime<Utc>, lane: u32) -> TimerKey {
+        if let Some(bound) = &mut self.not_before {
+            *bound = (*bound).min(at);
+        }
         let seq = self.next_seq;
         self.next_seq += 1;
         TimerKey { at, seq, lane }
@@ -290,12 +300,40 @@ impl Timers {
         best.map(|((at, _), lane)| (at, lane))
     }
 
-    /// Removes and returns the earliest deadline due at or before `now`.
-    pub(crate) fn pop_due(&mut self, now: DateTime<Utc>) -> Option<(DateTime<Utc>, Timer)> {
-        let (at, lane) = self.earliest()?;
-        if at > now {
-            return None;
+    /// Keeps the earliest pending deadline (`None`: there is none) as the
+    /// lower bound.
+    fn keep_bound(&mut self, earliest: Option<DateTime<Utc>>) {
+        self.not_before = Some(earliest.unwrap_or(DateTime::<Utc>::MAX_UTC));
+    }
+
+    /// Whether a deadline is due at or before `now`: while `now` is before
+    /// the lower bound, without looking at a lane.
+    #[inline]
+    pub(crate) fn any_due(&mut self, now: DateTime<Utc>) -> bool {
+        if self.not_before.is_some_and(|bound| now < bound) {
+            return false;
         }
+        self.look_due(now)
+    }
+
+    /// [`any_due`](Self::any_due) at or past the bound: looks, and keeps
+    /// the earliest as the bound. Out of line, so that a tick reading the
+    /// bound alone sets up nothing for it (4.6 to 3.9 ns).
+    #[inline(never)]
+    fn look_due(&mut self, now: DateTime<Utc>) -> bool {
+        let next = self.next();
+        self.keep_bound(next);
+        next.is_some_and(|at| at <= now)
+    }
+
+    /// Removes and returns the earliest deadline due at or before `now`;
+    /// when none is left due, the earliest becomes the lower bound.
+    pub(crate) fn pop_due(&mut self, now: DateTime<Utc>) -> Option<(DateTime<Utc>, Timer)> {
+        let earliest = self.earliest();
+        let Some((_, lane)) = earliest.filter(|&(at, _)| at <= now) else {
+            self.keep_bound(earliest.map(|(at, _)| at));
+            return None;
+        };
         match lane {
             None => self.ordered.pop_first().map(|(key, timer)| (key.at, timer)),
             Some(l) => {
@@ -514,8 +552,9 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
 
         /// Any mix of deadlines set (twelve delays and the map, the clock
-        /// moving on), cancelled, asked for and fired gives the earliest
-        /// and fires exactly what a plain ordered map of all of them does.
+        /// moving on), cancelled, asked for and fired gives the earliest,
+        /// says whether any is due, and fires exactly what a plain ordered
+        /// map of all of them does.
         #[test]
         fn d4_the_next_deadline_is_always_the_earliest_pending(
             steps in proptest::collection::vec((0_u8..6, 0_usize..64), 1..400),
@@ -558,6 +597,13 @@ mod tests {
                 }
                 proptest::prop_assert_eq!(timers.next(), model.first_key_value().map(|((at, _), _)| *at));
                 proptest::prop_assert_eq!(timers.len(), model.len());
+                // Whether anything is due, now and later, as a tick asks:
+                // the lower bound kept for it never hides a deadline.
+                for later in [clock, clock + pick] {
+                    let then = at(later).unwrap_or_default();
+                    let due = model.first_key_value().is_some_and(|((at, _), _)| *at <= then);
+                    proptest::prop_assert_eq!(timers.any_due(then), due);
+                }
             }
         }
     }
