@@ -20,7 +20,9 @@
 //! `dispatch_delays/tick_nothing_due/<workstreams>` ticks it when nothing is due.
 //! `dispatch_away/highest_capacity/<percent>` has 0, 20 or 50 % of the
 //! 10,000 agents Away; `dispatch_skills/highest_capacity/<percent>` makes
-//! every item require a skill that 100, 10 or 1 % of them hold.
+//! every item require a skill that 100, 10 or 1 % of them hold;
+//! `dispatch_open/highest_capacity/<per agent>` has each of the 10,000
+//! agents hold 0, 1 or 3 conversations open.
 
 mod cycle;
 mod engine;
@@ -33,7 +35,7 @@ use switchboard::{
     WorkItem, WorkItemId, Workstream, WorkstreamId,
 };
 
-use cycle::{Ids, cycle, cycle_of, line, warm_engine, warm_engine_in_queues};
+use cycle::{Ids, Line, cycle, cycle_of, line, warm_engine, warm_engine_in_queues};
 use engine::{agent_ids, signed_in, start};
 
 /// The three methods, by their names in bench ids.
@@ -221,25 +223,47 @@ fn warm_engine_with_workstreams(agents: usize, workstreams: usize) -> Switchboar
     for k in 1..workstreams {
         let line = (workstream(k), line(0).1);
         cycle(&mut sb, now, WorkItemId::new(format!("done{k}")), &line);
-        let keep = WorkItemId::new(format!("open{k}"));
-        let (stream, queue) = line;
-        sb.handle(
-            now,
-            Input::WorkArrived(Box::new(WorkItem::new(keep, stream, queue))),
-        )
-        .expect("arrive");
-        let mut offer = None;
-        while let Some(out) = sb.poll_output() {
-            if let Output::Notify(n) = &out {
-                offer = Some(n.id);
-            }
-        }
-        let notification = offer.expect("offered");
-        sb.handle(now, Input::Accept { notification })
-            .expect("accept");
-        while sb.poll_output().is_some() {}
+        open_conversation(&mut sb, WorkItemId::new(format!("open{k}")), &line);
     }
     sb
+}
+
+/// Work `item` arrives on `line` at the start and is accepted: an open
+/// conversation, with its session, left open.
+fn open_conversation(sb: &mut Switchboard, item: WorkItemId, line: &Line) {
+    let (stream, queue) = line.clone();
+    let work = Box::new(WorkItem::new(item, stream, queue));
+    sb.handle(start(), Input::WorkArrived(work))
+        .expect("arrive");
+    let mut offer = None;
+    while let Some(out) = sb.poll_output() {
+        if let Output::Notify(n) = &out {
+            offer = Some(n.id);
+        }
+    }
+    let notification = offer.expect("offered");
+    sb.handle(start(), Input::Accept { notification })
+        .expect("accept");
+    while sb.poll_output().is_some() {}
+}
+
+/// `dispatch_open/highest_capacity/<per agent>`: the cycle at 10,000 agents
+/// who each hold 0, 1 or 3 conversations open (accepted, a session each),
+/// as agents do through a working day: 0, 10,000 or 30,000 open sessions
+/// beside the cycle's. An agent's work and sessions are looked up through
+/// that agent, so the time should not grow with them.
+fn dispatch_open(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dispatch_open");
+    group.throughput(Throughput::Elements(1));
+    for per_agent in [0, 1, 3] {
+        let mut sb = warm_engine(10_000, AssignmentMethod::HighestCapacity);
+        for k in 0..10_000 * per_agent {
+            open_conversation(&mut sb, WorkItemId::new(format!("open{k}")), &line(0));
+        }
+        let id = BenchmarkId::new("highest_capacity", per_agent);
+        bench_cycle_on(&mut group, id, &mut sb);
+    }
+    group.finish();
 }
 
 /// Workstream `k` of [`warm_engine_with_workstreams`]: `chat`, `chat1`, ….
@@ -314,7 +338,8 @@ mod group {
         super::dispatch_queues,
         super::dispatch_delays,
         super::dispatch_away,
-        super::dispatch_skills
+        super::dispatch_skills,
+        super::dispatch_open
     );
 }
 criterion_main!(group::benches);

@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::capacity::ProfileUse;
 use crate::conversation::{CloseReason, ConversationState};
 use crate::error::InputError;
-use crate::ids::{AgentId, PresenceId};
+use crate::ids::{AgentId, PresenceId, SessionId};
 use crate::offer::Purpose;
 use crate::output::{NotificationEnd, Output, RerouteReason};
 use crate::presence::{self, BaseStatus, PresenceReason};
@@ -324,15 +324,15 @@ impl Switchboard {
                 self.unassign(i, RerouteReason::SignedOut);
             }
         }
-        let own: Vec<_> = self
+        let own: Vec<SessionId> = self
             .state
             .sessions
+            .of_agent(a)
             .iter()
-            .filter(|(_, s)| s.agent == a)
-            .map(|(id, _)| *id)
+            .map(|&(id, _)| id)
             .collect();
         for session in own {
-            self.close_session(session);
+            self.close_session(a, session);
         }
         self.set_presence(
             a,

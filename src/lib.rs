@@ -81,6 +81,7 @@ mod output;
 mod presence;
 mod routing;
 mod session;
+mod sessions;
 mod short_list;
 mod snapshot;
 mod sorted_ring;

@@ -22,7 +22,7 @@ impl Switchboard {
     pub(crate) fn open_session(&mut self, a: usize, item: Option<usize>) -> SessionId {
         let id = SessionId(self.state.next_session);
         self.state.next_session += 1;
-        self.state.sessions.insert(id, Session { agent: a, item });
+        self.state.sessions.open(id, Session { agent: a, item });
         let item = item.map(|i| self.item_id(i));
         self.emit(Output::SessionOpened {
             agent: self.agent_id(a),
@@ -32,9 +32,9 @@ impl Switchboard {
         id
     }
 
-    /// Closes a session and frees its slot.
-    pub(crate) fn close_session(&mut self, id: SessionId) {
-        let Some(session) = self.state.sessions.remove(&id) else {
+    /// Closes agent `a`'s session `id` and frees its slot.
+    pub(crate) fn close_session(&mut self, a: usize, id: SessionId) {
+        let Some(session) = self.state.sessions.close(id, a) else {
             return;
         };
         self.free_slot(session.agent);
@@ -66,17 +66,12 @@ impl Switchboard {
             agent: agent.clone(),
             session,
         };
-        let open = self
-            .state
-            .sessions
-            .get(&session)
-            .filter(|s| s.agent == a)
-            .ok_or_else(unknown)?;
+        let open = self.state.sessions.get(session, a).ok_or_else(unknown)?;
         if let Some(i) = open.item {
             // Closing a work session without ending the work: Active → Waiting (L1).
             return self.park_conversation(i);
         }
-        self.close_session(session);
+        self.close_session(a, session);
         Ok(())
     }
 

@@ -1,7 +1,7 @@
 //! [`Switchboard`]: the engine. It validates, dispatches each input to the
 //! module that owns the rule, fires deadlines and queues outputs.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,14 +11,14 @@ use crate::config::{self, Config, Experience};
 use crate::contact::Contacts;
 use crate::conversation::ConversationState;
 use crate::error::{ConfigError, InputError};
-use crate::ids::{AgentId, NotificationId, PresenceId, QueueId, SessionId, WorkItemId};
+use crate::ids::{AgentId, NotificationId, PresenceId, QueueId, WorkItemId};
 use crate::input::Input;
 use crate::items::Items;
 use crate::offers::Offers;
 use crate::output::Output;
 use crate::presence::PresenceReason;
 use crate::routing::{QueueIndex, QuietQueues};
-use crate::session::Session;
+use crate::sessions::Sessions;
 use crate::template::MAX_TIMEOUT_SECS;
 use crate::timer::{Timer, Timers};
 use crate::work::{Place, QueueState};
@@ -61,7 +61,7 @@ pub(crate) struct State {
     /// Pending notifications, by id: ids rise, so this is also issue order.
     pub(crate) offers: Offers,
     /// Open sessions, by id (and so in opening order).
-    pub(crate) sessions: BTreeMap<SessionId, Session>,
+    pub(crate) sessions: Sessions,
     pub(crate) contacts: Contacts,
     pub(crate) timers: Timers,
     /// Outputs not yet polled.
@@ -193,7 +193,7 @@ impl Switchboard {
                 agents,
                 items: Items::default(),
                 offers: Offers::default(),
-                sessions: BTreeMap::new(),
+                sessions: Sessions::default(),
                 contacts,
                 timers: Timers::default(),
                 outputs: VecDeque::new(),

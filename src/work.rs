@@ -488,7 +488,7 @@ impl Switchboard {
             self.end_toast(toast, NotificationEnd::Rescinded);
         }
         match session {
-            Some(session) => self.close_session(session),
+            Some(session) => self.close_session(agent, session),
             None => self.free_slot(agent),
         }
         self.end_escalation(i);
