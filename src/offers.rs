@@ -79,6 +79,13 @@ impl Offers {
     /// Adds offer `id`; ids are issued in increasing order (a restore adds
     /// them in that order too). An id already pending is replaced.
     pub(crate) fn insert(&mut self, id: NotificationId, offer: Offer) {
+        self.store(id, offer);
+        self.list(id, offer);
+    }
+
+    /// Keeps offer `id` in the ring or among the old ones, taking any
+    /// offer it replaces off the lists.
+    fn store(&mut self, id: NotificationId, offer: Offer) {
         let replaced = if self.ring_takes(id) {
             self.put_in_ring(id, offer)
         } else {
@@ -87,6 +94,10 @@ impl Offers {
         if let Some(before) = replaced {
             self.unlist(id, before);
         }
+    }
+
+    /// Puts offer `id` on its agent's list and, if a request, on that list.
+    fn list(&mut self, id: NotificationId, offer: Offer) {
         if self.by_agent.len() <= offer.agent {
             self.by_agent.resize_with(offer.agent + 1, Vec::new);
         }
@@ -244,12 +255,27 @@ impl Index<&NotificationId> for Offers {
     }
 }
 
+impl Offers {
+    /// Lists restored offers with their agents, once a check has found
+    /// every agent number in range: an agent's list is a slot per agent up
+    /// to the number named, and a damaged snapshot naming agent 10^12 made
+    /// its restore abort for want of 24 TB.
+    pub(crate) fn place(&mut self) {
+        let pending: Vec<(NotificationId, Offer)> =
+            self.iter().map(|(id, &offer)| (id, offer)).collect();
+        for (id, offer) in pending {
+            self.list(id, offer);
+        }
+    }
+}
+
 impl From<BTreeMap<NotificationId, Offer>> for Offers {
-    /// Saved offers, in issue order, with each agent's list rebuilt.
+    /// Saved offers, in issue order; the agents' and the requests' lists
+    /// are made by [`Offers::place`] once the snapshot has been checked.
     fn from(saved: BTreeMap<NotificationId, Offer>) -> Self {
         let mut offers = Offers::default();
         for (id, offer) in saved {
-            offers.insert(id, offer);
+            offers.store(id, offer);
         }
         offers
     }

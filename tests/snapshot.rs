@@ -195,3 +195,38 @@ fn d8_damaged_snapshot_is_refused_not_a_panic() {
         ))
     );
 }
+
+#[test]
+fn d8_a_snapshot_naming_an_agent_far_out_of_range_is_refused_not_an_abort() {
+    let mut h = Harness::new(config());
+    h.input(0, sign_in("ada"));
+    h.input(1, chat("c1"));
+    h.input(
+        2,
+        Input::Accept {
+            notification: h.notification_for("c1"),
+        },
+    );
+    h.input(3, chat("c2"));
+    let json = serde_json::to_string(&h.sb.snapshot()).expect("serialise");
+    // Ada's pending offer (of c2) and her open session (of c1), in turn,
+    // made to name agent 10^12: listed with their agents before the
+    // check, either asked for 24 TB and aborted the process.
+    for store in ["\"offers\"", "\"sessions\""] {
+        let at = json.find(store).expect("saved");
+        let (head, tail) = json.split_at(at);
+        let damaged = format!(
+            "{head}{}",
+            tail.replacen("\"agent\":0", "\"agent\":1000000000000", 1)
+        );
+        assert_ne!(damaged, json, "{store} name agent 0");
+        let snapshot: Snapshot = serde_json::from_str(&damaged).expect("still valid JSON");
+        assert_eq!(
+            Switchboard::restore(snapshot),
+            Err(RestoreError::Inconsistent(
+                "agent 1000000000000 is out of range (0..4)".into()
+            )),
+            "{store}"
+        );
+    }
+}

@@ -82,8 +82,9 @@ impl Switchboard {
             .check_restorable(&state)
             .map_err(RestoreError::Inconsistent)?;
         board.state = state;
-        // Sessions are placed with their agents only now that every agent
-        // number is known to be in range.
+        // Agents' lists of offers and sessions are placed only now that
+        // every agent number is known to be in range.
+        board.state.offers.place();
         board.state.sessions.place();
         // Each agent's work and consult lists and the queue indexes are
         // derived; rebuild them.
