@@ -123,12 +123,18 @@ mod tests {
         Session { agent, item }
     }
 
-    #[test]
-    fn sessions_open_and_close_with_their_agents() {
+    /// Sessions 1 (agent 2, showing item 7), 2 (agent 0) and 3 (agent 2).
+    fn three() -> Sessions {
         let mut sessions = Sessions::default();
         sessions.open(SessionId(1), session(2, Some(7)));
         sessions.open(SessionId(2), session(0, None));
         sessions.open(SessionId(3), session(2, None));
+        sessions
+    }
+
+    #[test]
+    fn sessions_open_and_close_with_their_agents() {
+        let mut sessions = three();
         assert_eq!(sessions.get(SessionId(1), 2), Some(session(2, Some(7))));
         assert_eq!(sessions.get(SessionId(1), 0), None, "another agent's");
         assert_eq!(
@@ -145,23 +151,20 @@ mod tests {
 
     #[test]
     fn d8_sessions_save_by_id_and_restore_with_their_agents() {
-        let mut sessions = Sessions::default();
-        sessions.open(SessionId(4), session(1, Some(3)));
-        sessions.open(SessionId(5), session(0, None));
-        sessions.open(SessionId(9), session(1, None));
+        let sessions = three();
         let json = serde_json::to_string(&sessions).unwrap_or_default();
         assert_eq!(
             json,
-            r#"{"4":{"agent":1,"item":3},"5":{"agent":0,"item":null},"9":{"agent":1,"item":null}}"#
+            r#"{"1":{"agent":2,"item":7},"2":{"agent":0,"item":null},"3":{"agent":2,"item":null}}"#
         );
         let mut restored: Sessions = serde_json::from_str(&json).unwrap_or_default();
         assert_eq!(restored, sessions);
-        assert_eq!(restored.of_agent(1), &[], "not placed before the check");
+        assert_eq!(restored.of_agent(2), &[], "not placed before the check");
         restored.place();
         assert_eq!(restored, sessions);
         assert_eq!(
-            restored.of_agent(1),
-            &[(SessionId(4), Some(3)), (SessionId(9), None)]
+            restored.of_agent(2),
+            &[(SessionId(1), Some(7)), (SessionId(3), None)]
         );
     }
 }
