@@ -234,6 +234,18 @@ impl Offers {
     pub(crate) fn len(&self) -> usize {
         self.in_ring + self.old.len()
     }
+
+    /// Lists restored offers with their agents, once a check has found
+    /// every agent number in range: an agent's list is a slot per agent up
+    /// to the number named, and a damaged snapshot naming agent 10^12 made
+    /// its restore abort for want of 24 TB.
+    pub(crate) fn place(&mut self) {
+        let pending: Vec<(NotificationId, Offer)> =
+            self.iter().map(|(id, &offer)| (id, offer)).collect();
+        for (id, offer) in pending {
+            self.list(id, offer);
+        }
+    }
 }
 
 impl PartialEq for Offers {
@@ -251,20 +263,6 @@ impl Index<&NotificationId> for Offers {
         match self.get(*id) {
             Some(offer) => offer,
             None => panic!("no pending offer {id:?}"),
-        }
-    }
-}
-
-impl Offers {
-    /// Lists restored offers with their agents, once a check has found
-    /// every agent number in range: an agent's list is a slot per agent up
-    /// to the number named, and a damaged snapshot naming agent 10^12 made
-    /// its restore abort for want of 24 TB.
-    pub(crate) fn place(&mut self) {
-        let pending: Vec<(NotificationId, Offer)> =
-            self.iter().map(|(id, &offer)| (id, offer)).collect();
-        for (id, offer) in pending {
-            self.list(id, offer);
         }
     }
 }

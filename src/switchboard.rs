@@ -60,7 +60,7 @@ pub(crate) struct State {
     pub(crate) memberships: Vec<Vec<(usize, u32)>>,
     /// Pending notifications, by id: ids rise, so this is also issue order.
     pub(crate) offers: Offers,
-    /// Open sessions, by id (and so in opening order).
+    /// Open sessions, with their agents.
     pub(crate) sessions: Sessions,
     pub(crate) contacts: Contacts,
     pub(crate) timers: Timers,
