@@ -16,8 +16,11 @@
 //! runs the cycle beside 1, 30 or 300 workstreams with auto-close times of
 //! their own (4, 91 or 901 delays in use), and
 //! `dispatch_delays/poll_timeout/<workstreams>` asks the same engine for
-//! its next deadline, as a host does after every input, and
-//! `dispatch_delays/tick_nothing_due/<workstreams>` ticks it when nothing is due.
+//! its next deadline, as a host does after every input,
+//! `dispatch_delays/tick_nothing_due/<workstreams>` ticks it when nothing is
+//! due, and `dispatch_delays/spread/<workstreams>` runs the cycle with item
+//! `n` arriving on workstream `n % workstreams` (`spread_polling`: asking for
+//! the next deadline after every input, as a host does).
 //! `dispatch_away/highest_capacity/<percent>` has 0, 20 or 50 % of the
 //! 10,000 agents Away; `dispatch_skills/highest_capacity/<percent>` makes
 //! every item require a skill that 100, 10 or 1 % of them hold;
@@ -98,10 +101,10 @@ fn dispatch_queues(c: &mut Criterion) {
 }
 
 /// `dispatch_delays/<what>/<workstreams>`: the cycle, a host's
-/// `poll_timeout`, and a `tick` with nothing due, at 10,000 agents beside
-/// 1, 30 or 300 workstreams with auto-close times of their own. Deadlines
-/// are kept in one lane per delay; none should grow much with the number
-/// of lanes.
+/// `poll_timeout`, a `tick` with nothing due, and the cycle with its items
+/// spread over every workstream, at 10,000 agents beside 1, 30 or 300
+/// workstreams with auto-close times of their own. Deadlines are kept in
+/// one lane per delay; none should grow much with the number of lanes.
 fn dispatch_delays(c: &mut Criterion) {
     let mut group = c.benchmark_group("dispatch_delays");
     group.throughput(Throughput::Elements(1));
@@ -120,6 +123,28 @@ fn dispatch_delays(c: &mut Criterion) {
         bench_cycle_on(&mut group, id, &mut sb);
         group.bench_function(BenchmarkId::new("poll_timeout", workstreams), |b| {
             b.iter(|| black_box(sb.poll_timeout()));
+        });
+        // Item `n` on workstream `n % workstreams`: the cycle's deadlines
+        // fall in every lane, not only in the busiest.
+        let mut sb = warm_engine_with_workstreams(10_000, workstreams);
+        let lines: Vec<Line> = (0..workstreams)
+            .map(|k| (workstream(k), line(0).1))
+            .collect();
+        let mut n = 0_u64;
+        let line_of = |n: u64| &lines[usize::try_from(n).unwrap_or(0) % lines.len()];
+        group.bench_function(BenchmarkId::new("spread", workstreams), |b| {
+            b.iter(|| {
+                n += 1;
+                black_box(cycle(&mut sb, moment(n), Ids::Counting.id(n), line_of(n)))
+            });
+        });
+        // The same, asking for the next deadline after every input.
+        group.bench_function(BenchmarkId::new("spread_polling", workstreams), |b| {
+            b.iter(|| {
+                n += 1;
+                let id = Ids::Counting.id(n);
+                black_box(cycle_polling(&mut sb, moment(n), id, line_of(n)))
+            });
         });
     }
     group.finish();
@@ -185,7 +210,7 @@ fn dispatch_skills(c: &mut Criterion) {
                 let item = Ids::Counting.id(n);
                 let mut work = WorkItem::new(item.clone(), workstream.clone(), queue.clone());
                 work.required_skills.push("fr".to_owned());
-                black_box(cycle_of(&mut sb, moment(n), Box::new(work), item))
+                black_box(cycle_of(&mut sb, moment(n), Box::new(work), item, |_| {}))
             });
         });
     }
@@ -226,6 +251,17 @@ fn warm_engine_with_workstreams(agents: usize, workstreams: usize) -> Switchboar
         open_conversation(&mut sb, WorkItemId::new(format!("open{k}")), &line);
     }
     sb
+}
+
+/// One cycle for `item`, as `cycle`, with the host asking for the next
+/// deadline after each input's outputs, as a host that sleeps until
+/// [`Switchboard::poll_timeout`] does.
+fn cycle_polling(sb: &mut Switchboard, now: DateTime<Utc>, item: WorkItemId, line: &Line) -> usize {
+    let (workstream, queue) = line;
+    let work = WorkItem::new(item.clone(), workstream.clone(), queue.clone());
+    cycle_of(sb, now, Box::new(work), item, |sb| {
+        black_box(sb.poll_timeout());
+    })
 }
 
 /// Work `item` arrives on `line` at the start and is accepted: an open

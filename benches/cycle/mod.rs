@@ -93,17 +93,19 @@ pub(crate) fn cycle(
 ) -> usize {
     let (workstream, queue) = line;
     let work = WorkItem::new(item.clone(), workstream.clone(), queue.clone());
-    cycle_of(sb, now, Box::new(work), item)
+    cycle_of(sb, now, Box::new(work), item, |_| {})
 }
 
 /// One cycle for `work` (its line and skills as the caller made them),
-/// whose id is `item`; returns how many outputs it drained.
+/// whose id is `item`, calling `drained_all` after each input's outputs are
+/// drained; returns how many outputs it drained.
 #[inline]
 pub(crate) fn cycle_of(
     sb: &mut Switchboard,
     now: DateTime<Utc>,
     work: Box<WorkItem>,
     item: WorkItemId,
+    mut drained_all: impl FnMut(&mut Switchboard),
 ) -> usize {
     let mut drained = 0;
     let mut offer = None;
@@ -114,6 +116,7 @@ pub(crate) fn cycle_of(
         }
         drained += 1;
     }
+    drained_all(sb);
     let notification = offer.expect("offered");
     for input in [
         Input::Accept { notification },
@@ -124,6 +127,7 @@ pub(crate) fn cycle_of(
         while sb.poll_output().is_some() {
             drained += 1;
         }
+        drained_all(sb);
     }
     drained
 }
