@@ -71,6 +71,7 @@ mod conversation;
 mod declines;
 mod error;
 mod forced;
+mod front_tree;
 mod hash;
 mod ids;
 mod input;

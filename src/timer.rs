@@ -14,13 +14,17 @@
 //! times, each template's time-out), so a delay's lane is found by a search
 //! in halves once there are more than a handful: looking through 901 lanes
 //! made a dispatch cycle take 3.0 µs where 4 lanes took 1.2 µs; searched,
-//! 1.36 µs (`dispatch_delays`, BENCHMARKS.md). Finding the earliest still
-//! looks at every lane's first: `poll_timeout` takes 5 ns with 4 lanes,
-//! 108 ns with 91 and 1.26 µs with 901. A tick, which hosts call far more
-//! often than anything is due, first reads a lower bound of every pending
-//! deadline kept beside the lanes: lowered as deadlines are set, raised to
-//! the earliest whenever that is looked for (an idle tick with 901 delays
-//! went from 1.28 µs to 3.9 ns).
+//! 1.36 µs (`dispatch_delays`, BENCHMARKS.md). Finding the earliest looks
+//! through the busiest eight lanes (where the most deadlines were set since
+//! the last pick, every 4,096 deadlines) and reads the first of a
+//! [`FrontTree`] holding every other lane by its first deadline: with 901
+//! delays `poll_timeout` takes 17 ns (1.27 µs looking through every lane).
+//! A lane in the tree pays a climb whenever its first deadline changes, so
+//! the lanes where deadlines come and go fastest stay out of it. A tick,
+//! which hosts call far more often than anything is due, first reads a
+//! lower bound of every pending deadline kept beside the lanes: lowered as
+//! deadlines are set, raised to the earliest whenever that is looked for
+//! (an idle tick with 901 delays went from 1.28 µs to 3.9 ns).
 
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -28,6 +32,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use chrono::{DateTime, NaiveTime, TimeDelta, Timelike, Utc};
 
+use crate::front_tree::FrontTree;
 use crate::ids::NotificationId;
 
 /// What happens when a deadline passes.
@@ -103,6 +108,11 @@ struct Lane {
     entries: VecDeque<(DateTime<Utc>, u64, Option<Timer>)>,
     /// Tombstones among `entries`.
     dead: usize,
+    /// Kept in `Timers::fronts` by its first deadline, rather than looked
+    /// through for the earliest.
+    in_tree: bool,
+    /// Deadlines set here since the busiest lanes were last picked.
+    sets: u32,
 }
 
 impl Lane {
@@ -174,11 +184,33 @@ impl Lane {
 /// them; beyond, by a search in halves of `by_delay`.
 const FEW_LANES: usize = 8;
 
+/// The busiest lanes, up to this many, are looked through for the
+/// earliest deadline; the others are kept in a [`FrontTree`] by their
+/// first deadline, whose first is read. Keeping a lane there costs a climb
+/// up the tree whenever its first deadline changes (a dispatch cycle
+/// changes it six times in the lanes it uses), and looking through a few
+/// lanes costs less than that.
+const LOOKED_THROUGH: usize = 8;
+
+/// Deadlines set between two picks of the busiest lanes.
+#[cfg(not(test))]
+const PICK_EVERY: u32 = 4_096;
+/// Unit tests pick often, so that a test of a few hundred deadlines sees
+/// lanes move in and out of the tree.
+#[cfg(test)]
+const PICK_EVERY: u32 = 16;
+
 /// Every pending deadline.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Timers {
     /// One lane per delay, in the order the delays were first used.
     lanes: Vec<Lane>,
+    /// The lanes looked through (the busiest), up to [`LOOKED_THROUGH`].
+    looked_through: Vec<u32>,
+    /// Every other lane by its first deadline: lane `l` is slot `l`.
+    fronts: FrontTree,
+    /// Deadlines still to set before the busiest lanes are picked again.
+    until_pick: u32,
     /// `(delay, lane)` for every lane, by delay.
     by_delay: Vec<(u32, u32)>,
     /// Deadlines of no fixed delay, and any that would land out of order.
@@ -221,9 +253,16 @@ impl Timers {
             return self.schedule_at(Some(at), timer);
         }
         let key = self.next_key(at, u32::try_from(lane).unwrap_or(ORDERED));
-        self.lanes[lane]
-            .entries
-            .push_back((key.at, key.seq, Some(timer)));
+        let kept = &mut self.lanes[lane];
+        kept.entries.push_back((key.at, key.seq, Some(timer)));
+        kept.sets += 1; // at most PICK_EVERY: every pick starts them again
+        if kept.in_tree && kept.entries.len() == 1 {
+            self.refront(lane);
+        }
+        match self.until_pick.checked_sub(1) {
+            Some(left) => self.until_pick = left,
+            None => self.pick_busiest(),
+        }
         Some(key)
     }
 
@@ -248,16 +287,54 @@ impl Timers {
     #[cold]
     fn add_lane(&mut self, delay_secs: u32) -> usize {
         let lane = self.lanes.len();
+        let number = u32::try_from(lane).unwrap_or(ORDERED);
+        let in_tree = self.looked_through.len() >= LOOKED_THROUGH;
+        if !in_tree {
+            self.looked_through.push(number);
+        }
         self.lanes.push(Lane {
             delay_secs,
+            in_tree,
             ..Lane::default()
         });
         let at = self
             .by_delay
             .partition_point(|&(delay, _)| delay < delay_secs);
-        self.by_delay
-            .insert(at, (delay_secs, u32::try_from(lane).unwrap_or(ORDERED)));
+        self.by_delay.insert(at, (delay_secs, number));
         lane
+    }
+
+    /// Looks through the lanes where the most deadlines were set since
+    /// the last pick, and keeps every other lane in `fronts`: where
+    /// deadlines come and go fastest, no tree is climbed. Ties go to the
+    /// lane made first.
+    #[cold]
+    fn pick_busiest(&mut self) {
+        self.until_pick = PICK_EVERY;
+        if self.lanes.len() <= LOOKED_THROUGH {
+            // Every lane is looked through.
+            for lane in &mut self.lanes {
+                lane.sets = 0;
+            }
+            return;
+        }
+        let mut busiest: Vec<(std::cmp::Reverse<u32>, u32)> = (0_u32..)
+            .zip(&self.lanes)
+            .map(|(l, lane)| (std::cmp::Reverse(lane.sets), l))
+            .collect();
+        busiest.select_nth_unstable(LOOKED_THROUGH - 1);
+        busiest.truncate(LOOKED_THROUGH);
+        busiest.sort_unstable_by_key(|&(_, l)| l);
+        self.looked_through = busiest.into_iter().map(|(_, l)| l).collect();
+        for (l, lane) in (0_u32..).zip(&mut self.lanes) {
+            let looked = self.looked_through.binary_search(&l).is_ok();
+            lane.sets = 0;
+            if lane.in_tree == looked {
+                lane.in_tree = !looked;
+                let front = if looked { None } else { lane.front() };
+                self.fronts.set(l as usize, front);
+            }
+        }
     }
 
     fn next_key(&mut self, at: DateTime<Utc>, lane: u32) -> TimerKey {
@@ -275,25 +352,72 @@ impl Timers {
         let Some(key) = key.into() else {
             return;
         };
-        let in_lane = self
-            .lanes
-            .get_mut(key.lane as usize)
-            .is_some_and(|lane| lane.cancel(key));
-        if !in_lane {
-            self.ordered.remove(&key);
+        if let Some(lane) = self.lanes.get_mut(key.lane as usize) {
+            if !lane.in_tree {
+                // Not there: it fired already, or it was restored to the map.
+                if lane.cancel(key) || self.ordered.is_empty() {
+                    return;
+                }
+            }
         }
+        self.cancel_elsewhere(key);
+    }
+
+    /// Cancels `key` in a lane kept in `fronts`, keeping the lane's place
+    /// there, or else in the map. Out of line, so that a cancel in the
+    /// lanes looked through sets up nothing for it.
+    #[inline(never)]
+    fn cancel_elsewhere(&mut self, key: TimerKey) {
+        let l = key.lane as usize;
+        if let Some(lane) = self.lanes.get_mut(l).filter(|lane| lane.in_tree) {
+            let front = lane.front();
+            let cancelled = lane.cancel(key);
+            if lane.front() != front {
+                self.refront(l);
+            }
+            if cancelled {
+                return;
+            }
+        }
+        self.ordered.remove(&key);
+    }
+
+    /// Puts lane `l` (one kept in `fronts`) at its place there after its
+    /// first deadline changed.
+    fn refront(&mut self, l: usize) {
+        let front = self.lanes.get(l).and_then(Lane::front);
+        self.fronts.set(l, front);
     }
 
     /// The lane holding the earliest deadline, or `None` for the map.
+    #[inline]
     fn earliest(&self) -> Option<(DateTime<Utc>, Option<usize>)> {
         let mut best = self
             .ordered
             .first_key_value()
             .map(|(key, _)| (key.order(), None));
-        for (l, lane) in self.lanes.iter().enumerate() {
-            if let Some(front) = lane.front() {
-                if best.is_none_or(|(order, _)| front < order) {
-                    best = Some((front, Some(l)));
+        let mut consider = |front: (DateTime<Utc>, u64), l: usize| {
+            if best.is_none_or(|(order, _)| front < order) {
+                best = Some((front, Some(l)));
+            }
+        };
+        if self.lanes.len() <= LOOKED_THROUGH {
+            // Every lane is looked through, in order.
+            for (l, lane) in self.lanes.iter().enumerate() {
+                if let Some(front) = lane.front() {
+                    consider(front, l);
+                }
+            }
+        } else {
+            let tree_first = self.fronts.first();
+            for l in self
+                .looked_through
+                .iter()
+                .map(|&l| l as usize)
+                .chain(tree_first)
+            {
+                if let Some(front) = self.lanes.get(l).and_then(Lane::front) {
+                    consider(front, l);
                 }
             }
         }
@@ -340,6 +464,9 @@ impl Timers {
                 let lane = &mut self.lanes[l];
                 let (at, _, timer) = lane.entries.pop_front()?;
                 lane.trim();
+                if lane.in_tree {
+                    self.refront(l);
+                }
                 timer.map(|timer| (at, timer))
             }
         }
@@ -494,6 +621,50 @@ mod tests {
         assert_eq!(timers.next(), None);
     }
 
+    /// The lanes where the most deadlines were set are looked through;
+    /// every other lane is kept in the tree, and the earliest deadline is
+    /// found wherever it is.
+    #[test]
+    fn d4_the_busiest_lanes_are_looked_through() {
+        let mut timers = Timers::default();
+        // Twelve lanes, made in order of delay; lane 4's deadline is the
+        // earliest.
+        for delay in 1..=12 {
+            let (deadline, item) = if delay == 5 { (1_000, 4) } else { (2_000, 0) };
+            timers.schedule_after(before(deadline, delay), delay, Timer::AutoClose(item));
+        }
+        let looked = |timers: &Timers| -> Vec<u32> {
+            (0_u32..)
+                .zip(&timers.lanes)
+                .filter(|(_, lane)| !lane.in_tree)
+                .map(|(l, _)| l)
+                .collect()
+        };
+        assert_eq!(looked(&timers), vec![0, 1, 2, 3, 4, 5, 6, 7]);
+        // Lanes 8 to 11 take most of the next deadlines; by the next pick
+        // they are among the busiest (ties: the lane made first).
+        let mut seconds = 1_000;
+        let mut turn = 0_u32;
+        while timers.until_pick > 0 {
+            seconds += 1;
+            turn += 1;
+            let delay = 9 + turn % 4;
+            timers.schedule_after(before(seconds, delay), delay, Timer::AutoClose(1));
+        }
+        let delay = 1;
+        timers.schedule_after(before(seconds, delay), delay, Timer::AutoClose(2));
+        assert_eq!(looked(&timers), vec![0, 1, 2, 3, 8, 9, 10, 11]);
+        assert_eq!(timers.looked_through, vec![0, 1, 2, 3, 8, 9, 10, 11]);
+        // Lane 4 now sits in the tree, and its deadline still comes first.
+        assert!(timers.lanes[4].in_tree);
+        assert_eq!(timers.next(), at(1_000));
+        assert_eq!(
+            at(1_500).and_then(|now| timers.pop_due(now)),
+            Some((at(1_000).unwrap_or_default(), Timer::AutoClose(4)))
+        );
+        assert_eq!(timers.next(), at(1_001));
+    }
+
     #[test]
     fn d3_cancel_anywhere_in_a_lane() {
         let mut timers = Timers::default();
@@ -551,7 +722,7 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
 
-        /// Any mix of deadlines set (twelve delays and the map, the clock
+        /// Any mix of deadlines set (forty delays and the map, the clock
         /// moving on), cancelled, asked for and fired gives the earliest,
         /// says whether any is due, and fires exactly what a plain ordered
         /// map of all of them does.
@@ -568,9 +739,10 @@ mod tests {
                 let now = at(clock).unwrap_or_default();
                 match what {
                     0..=2 => {
-                        // Twelve delays: more lanes than are looked
-                        // through, so a delay's lane is searched for.
-                        let delay = 5 * u32::try_from((usize::from(what) * 5 + pick) % 12 + 1).unwrap_or(1);
+                        // Forty delays: more lanes than are looked
+                        // through, so a delay's lane is searched for and
+                        // most lanes are kept in the tree.
+                        let delay = 5 * u32::try_from((usize::from(what) * 5 + pick) % 40 + 1).unwrap_or(1);
                         let key = timers.schedule_after(now, delay, timer);
                         keys.extend(key);
                         model.extend(key.map(|k| (k.order(), timer)));
