@@ -25,7 +25,9 @@
 //! 10,000 agents Away; `dispatch_skills/highest_capacity/<percent>` makes
 //! every item require a skill that 100, 10 or 1 % of them hold;
 //! `dispatch_open/highest_capacity/<per agent>` has each of the 10,000
-//! agents hold 0, 1 or 3 conversations open.
+//! agents hold 0, 1 or 3 conversations open;
+//! `dispatch_contacts/highest_capacity/<contacts>` makes every item an SMS
+//! from one of 10, 10,000 or 100,000 contacts.
 
 mod cycle;
 mod engine;
@@ -34,8 +36,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, black_box, criterion_main};
 use switchboard::{
-    Agent, AssignmentMethod, Channel, Config, Input, Output, PresenceId, Queue, Switchboard,
-    WorkItem, WorkItemId, Workstream, WorkstreamId,
+    Agent, AssignmentMethod, Channel, Config, Contact, ContactId, Input, Output, PresenceId, Queue,
+    Switchboard, WorkItem, WorkItemId, Workstream, WorkstreamId,
 };
 
 use cycle::{Ids, Line, cycle, cycle_of, line, warm_engine, warm_engine_in_queues};
@@ -217,6 +219,49 @@ fn dispatch_skills(c: &mut Criterion) {
     group.finish();
 }
 
+/// `dispatch_contacts/highest_capacity/<contacts>`: the cycle at 10,000
+/// agents with every item an SMS whose sender is one of 10, 10,000 or
+/// 100,000 contacts (K2), in another notation than the contact's: the
+/// contact is linked, so the cycle drains one output more. Matching the
+/// sender should not grow with the contacts.
+fn dispatch_contacts(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dispatch_contacts");
+    group.throughput(Throughput::Elements(1));
+    for contacts in [10, 10_000, 100_000] {
+        let ids = agent_ids(10_000);
+        let mut sb = signed_in(Config {
+            workstreams: vec![Workstream::new("sms", Channel::Sms)],
+            queues: vec![Queue {
+                method: Some(AssignmentMethod::HighestCapacity),
+                ..Queue::new(line(0).1, ids.iter().cloned())
+            }],
+            agents: ids.into_iter().map(Agent::new).collect(),
+            contacts: (0..contacts)
+                .map(|k| Contact {
+                    id: ContactId::new(format!("c{k}")),
+                    name: format!("Customer {k}"),
+                    mobile_phone: Some(format!("+1 (555) {k:07}")),
+                })
+                .collect(),
+            ..Config::default()
+        });
+        let senders: Vec<String> = (0..contacts).map(|k| format!("+1555{k:07}")).collect();
+        let (workstream, queue) = (WorkstreamId::new("sms"), line(0).1);
+        let mut n = 0_u64;
+        group.bench_function(BenchmarkId::new("highest_capacity", contacts), |b| {
+            b.iter(|| {
+                n += 1;
+                let item = Ids::Counting.id(n);
+                let mut work = WorkItem::new(item.clone(), workstream.clone(), queue.clone());
+                let sender = &senders[usize::try_from(n).unwrap_or(0) % senders.len()];
+                work.sms_from = Some(sender.clone());
+                black_box(cycle_of(&mut sb, moment(n), Box::new(work), item, |_| {}))
+            });
+        });
+    }
+    group.finish();
+}
+
 /// A signed-in engine with `agents` agents in one highest-capacity chat
 /// queue and `workstreams` chat workstreams (`chat`, `chat1`, `chat2`, …),
 /// each with auto-close times of its own: three delays a workstream, as a
@@ -375,7 +420,8 @@ mod group {
         super::dispatch_delays,
         super::dispatch_away,
         super::dispatch_skills,
-        super::dispatch_open
+        super::dispatch_open,
+        super::dispatch_contacts
     );
 }
 criterion_main!(group::benches);
