@@ -306,8 +306,8 @@ impl Switchboard {
         };
         match self.state.contacts.match_mobile(number) {
             PhoneMatch::None => (None, None),
-            PhoneMatch::One(c) => (
-                self.state.contacts.index_of(&c.id),
+            PhoneMatch::One(k, c) => (
+                Some(k),
                 Some(Output::ContactLinked {
                     item: spec.id.clone(),
                     contact: c.id.clone(),
