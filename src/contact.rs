@@ -9,9 +9,9 @@ use indexmap::IndexMap;
 use crate::config::Contact;
 use crate::error::{IdKind, InputError};
 use crate::hash::FastHash;
+use crate::ids::ContactId;
 use crate::short_list::ShortList;
 use crate::text::Text;
-use crate::ids::ContactId;
 
 /// Normalises a phone number to `+` and digits: `"+1 (555) 010-0199"` → `"+15550100199"`.
 /// A leading `00` counts as `+`.
@@ -22,7 +22,11 @@ pub fn normalize_phone(raw: &str) -> String {
     number.push('+');
     number.extend(trimmed.chars().filter(char::is_ascii_digit));
     if !trimmed.starts_with('+') {
-        let drop = if number[1..].starts_with("00") { 1..3 } else { 0..1 };
+        let drop = if number[1..].starts_with("00") {
+            1..3
+        } else {
+            0..1
+        };
         number.replace_range(drop, "");
     }
     number
