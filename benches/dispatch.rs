@@ -27,7 +27,9 @@
 //! `dispatch_open/highest_capacity/<per agent>` has each of the 10,000
 //! agents hold 0, 1 or 3 conversations open;
 //! `dispatch_contacts/highest_capacity/<contacts>` makes every item an SMS
-//! from one of 10, 10,000 or 100,000 contacts.
+//! from one of 10, 10,000 or 100,000 contacts;
+//! `dispatch_unanswered/highest_capacity/<cycles>` leaves a consult request
+//! unanswered for 100 or 1,000 cycles at a time.
 
 mod cycle;
 mod engine;
@@ -37,7 +39,7 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, black_box, criterion_main};
 use switchboard::{
     Agent, AssignmentMethod, Channel, Config, Contact, ContactId, Input, Output, PresenceId, Queue,
-    Switchboard, WorkItem, WorkItemId, Workstream, WorkstreamId,
+    Switchboard, WorkItem, WorkItemId, WorkLocation, Workstream, WorkstreamId,
 };
 
 use cycle::{Ids, Line, cycle, cycle_of, line, warm_engine, warm_engine_in_queues};
@@ -262,6 +264,61 @@ fn dispatch_contacts(c: &mut Criterion) {
     group.finish();
 }
 
+/// `dispatch_unanswered/highest_capacity/<cycles>`: the cycle at 10,000
+/// agents while a consult request waits unanswered, answered (joined and
+/// left) and asked again every 100 or 1,000 cycles, or never asked
+/// (`0`). Pending offers sit in a ring by id from the oldest, so the time
+/// should not grow with how long one has waited.
+fn dispatch_unanswered(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dispatch_unanswered");
+    group.throughput(Throughput::Elements(1));
+    for every in [0_u64, 100, 1_000] {
+        let mut sb = warm_engine(10_000, AssignmentMethod::HighestCapacity);
+        let line = line(0);
+        let held = WorkItemId::new("held");
+        open_conversation(&mut sb, held.clone(), &line);
+        let holder = match sb.work_location(&held) {
+            Some(WorkLocation::Assigned { agent }) => agent,
+            other => panic!("held is not assigned: {other:?}"),
+        };
+        let asked = agent_ids(2)
+            .into_iter()
+            .find(|a| *a != holder)
+            .expect("another agent");
+        let mut request = None;
+        let mut n = 0_u64;
+        group.bench_function(BenchmarkId::new("highest_capacity", every), |b| {
+            b.iter(|| {
+                n += 1;
+                let now = moment(n);
+                if every > 0 && n % every == 1 {
+                    if let Some(notification) = request.take() {
+                        sb.handle(now, Input::Accept { notification })
+                            .expect("join");
+                        let leave = Input::LeaveConsult {
+                            item: held.clone(),
+                            agent: asked.clone(),
+                        };
+                        sb.handle(now, leave).expect("leave");
+                    }
+                    let consult = Input::Consult {
+                        item: held.clone(),
+                        agent: asked.clone(),
+                    };
+                    sb.handle(now, consult).expect("consult");
+                    while let Some(out) = sb.poll_output() {
+                        if let Output::Notify(asked) = out {
+                            request = Some(asked.id);
+                        }
+                    }
+                }
+                black_box(cycle(&mut sb, now, Ids::Counting.id(n), &line))
+            });
+        });
+    }
+    group.finish();
+}
+
 /// A signed-in engine with `agents` agents in one highest-capacity chat
 /// queue and `workstreams` chat workstreams (`chat`, `chat1`, `chat2`, …),
 /// each with auto-close times of its own: three delays a workstream, as a
@@ -421,7 +478,8 @@ mod group {
         super::dispatch_away,
         super::dispatch_skills,
         super::dispatch_open,
-        super::dispatch_contacts
+        super::dispatch_contacts,
+        super::dispatch_unanswered
     );
 }
 criterion_main!(group::benches);
