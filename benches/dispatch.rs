@@ -187,38 +187,59 @@ fn dispatch_skills(c: &mut Criterion) {
     let mut group = c.benchmark_group("dispatch_skills");
     group.throughput(Throughput::Elements(1));
     for percent in [100, 10, 1] {
-        let ids = agent_ids(10_000);
-        let mut sb = signed_in(Config {
-            workstreams: vec![Workstream::new("chat", Channel::Chat)],
-            queues: vec![Queue {
-                method: Some(AssignmentMethod::HighestCapacity),
-                ..Queue::new(line(0).1, ids.iter().cloned())
-            }],
-            agents: (0..)
-                .zip(ids)
-                .map(|(k, id)| {
-                    let mut agent = Agent::new(id);
-                    if k % 100 < percent {
-                        agent.skills.push("fr".to_owned());
-                    }
-                    agent
-                })
-                .collect(),
-            ..Config::default()
-        });
-        let (workstream, queue) = line(0);
-        let mut n = 0_u64;
-        group.bench_function(BenchmarkId::new("highest_capacity", percent), |b| {
-            b.iter(|| {
-                n += 1;
-                let item = Ids::Counting.id(n);
-                let mut work = WorkItem::new(item.clone(), workstream.clone(), queue.clone());
-                work.required_skills.push("fr".to_owned());
-                black_box(cycle_of(&mut sb, moment(n), Box::new(work), item, |_| {}))
-            });
+        let agents = (0..)
+            .zip(agent_ids(10_000))
+            .map(|(k, id)| {
+                let mut agent = Agent::new(id);
+                if k % 100 < percent {
+                    agent.skills.push("fr".to_owned());
+                }
+                agent
+            })
+            .collect();
+        let mut sb = signed_in(one_queue(Workstream::new("chat", Channel::Chat), agents));
+        let id = BenchmarkId::new("highest_capacity", percent);
+        bench_shaped(&mut group, id, &mut sb, &line(0), |_, work| {
+            work.required_skills.push("fr".to_owned());
         });
     }
     group.finish();
+}
+
+/// Benches the cycle as `id` on `sb`, item `n` arriving on `line` as
+/// `shape` makes it.
+fn bench_shaped(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    id: BenchmarkId,
+    sb: &mut Switchboard,
+    line: &Line,
+    mut shape: impl FnMut(u64, &mut WorkItem),
+) {
+    let mut n = 0_u64;
+    group.bench_function(id, |b| {
+        b.iter(|| {
+            n += 1;
+            let item = Ids::Counting.id(n);
+            let mut work = WorkItem::new(item.clone(), line.0.clone(), line.1.clone());
+            shape(n, &mut work);
+            black_box(cycle_of(sb, moment(n), Box::new(work), item, |_| {}))
+        });
+    });
+}
+
+/// A configuration of `agents` in one highest-capacity queue (`q0`) of
+/// `workstream`.
+fn one_queue(workstream: Workstream, agents: Vec<Agent>) -> Config {
+    let ids = agents.iter().map(|agent| agent.id.clone());
+    Config {
+        queues: vec![Queue {
+            method: Some(AssignmentMethod::HighestCapacity),
+            ..Queue::new(line(0).1, ids)
+        }],
+        workstreams: vec![workstream],
+        agents,
+        ..Config::default()
+    }
 }
 
 /// `dispatch_contacts/highest_capacity/<contacts>`: the cycle at 10,000
@@ -230,14 +251,8 @@ fn dispatch_contacts(c: &mut Criterion) {
     let mut group = c.benchmark_group("dispatch_contacts");
     group.throughput(Throughput::Elements(1));
     for contacts in [10, 10_000, 100_000] {
-        let ids = agent_ids(10_000);
+        let agents = agent_ids(10_000).into_iter().map(Agent::new).collect();
         let mut sb = signed_in(Config {
-            workstreams: vec![Workstream::new("sms", Channel::Sms)],
-            queues: vec![Queue {
-                method: Some(AssignmentMethod::HighestCapacity),
-                ..Queue::new(line(0).1, ids.iter().cloned())
-            }],
-            agents: ids.into_iter().map(Agent::new).collect(),
             contacts: (0..contacts)
                 .map(|k| Contact {
                     id: ContactId::new(format!("c{k}")),
@@ -245,20 +260,14 @@ fn dispatch_contacts(c: &mut Criterion) {
                     mobile_phone: Some(format!("+1 (555) {k:07}")),
                 })
                 .collect(),
-            ..Config::default()
+            ..one_queue(Workstream::new("sms", Channel::Sms), agents)
         });
         let senders: Vec<String> = (0..contacts).map(|k| format!("+1555{k:07}")).collect();
-        let (workstream, queue) = (WorkstreamId::new("sms"), line(0).1);
-        let mut n = 0_u64;
-        group.bench_function(BenchmarkId::new("highest_capacity", contacts), |b| {
-            b.iter(|| {
-                n += 1;
-                let item = Ids::Counting.id(n);
-                let mut work = WorkItem::new(item.clone(), workstream.clone(), queue.clone());
-                let sender = &senders[usize::try_from(n).unwrap_or(0) % senders.len()];
-                work.sms_from = Some(sender.clone());
-                black_box(cycle_of(&mut sb, moment(n), Box::new(work), item, |_| {}))
-            });
+        let line = (WorkstreamId::new("sms"), line(0).1);
+        let id = BenchmarkId::new("highest_capacity", contacts);
+        bench_shaped(&mut group, id, &mut sb, &line, |n, work| {
+            let sender = &senders[usize::try_from(n).unwrap_or(0) % senders.len()];
+            work.sms_from = Some(sender.clone());
         });
     }
     group.finish();
