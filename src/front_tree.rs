@@ -41,10 +41,9 @@ fn key_of(front: Front) -> u64 {
     if front == NONE {
         return EMPTY;
     }
-    let secs = u64::try_from(at.timestamp())
-        .unwrap_or(0)
-        .min((1 << 33) - 1);
-    let nanos = if at.timestamp() < 0 {
+    let stamp = at.timestamp();
+    let secs = u64::try_from(stamp).unwrap_or(0).min((1 << 33) - 1);
+    let nanos = if stamp < 0 {
         0
     } else if secs == (1 << 33) - 1 {
         (1 << 31) - 2 // below the number of an empty slot
