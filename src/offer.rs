@@ -581,10 +581,19 @@ fn agent_assign(board: &mut Switchboard, i: usize, a: usize, toast: Option<Notif
     board.enter(i, ConversationState::Active);
 }
 
-/// Whether an icon path or data URI is an SVG, which desktops do not show (N6).
+/// Whether an icon path or data URI is an SVG, which desktops do not show
+/// (N6). Compared without regard to case, in place: a lowercased copy cost
+/// an allocation every desktop notification, and a data URI's whole length.
 fn is_svg(icon: &str) -> bool {
-    let lower = icon.trim().to_ascii_lowercase();
-    let path = lower.split(['?', '#']).next().unwrap_or_default();
-    let extension = path.rsplit_once('.').map(|(_, ext)| ext);
-    lower.starts_with("data:image/svg+xml") || matches!(extension, Some("svg" | "svgz"))
+    let icon = icon.trim();
+    if icon
+        .get(..18)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("data:image/svg+xml"))
+    {
+        return true;
+    }
+    let path = icon.split(['?', '#']).next().unwrap_or_default();
+    path.rsplit_once('.').is_some_and(|(_, extension)| {
+        extension.eq_ignore_ascii_case("svg") || extension.eq_ignore_ascii_case("svgz")
+    })
 }

@@ -1401,6 +1401,7 @@ fn n6_svg_icon_with_query_or_data_uri_is_not_shown_on_desktop() {
         "/webresources/chat.svg?v=2",
         "/webresources/chat.svg#badge",
         "data:image/svg+xml;base64,PHN2Zy8+",
+        " DATA:Image/SVG+XML;base64,PHN2Zy8+",
     ] {
         let mut h = Harness::new(desktop_config(DesktopMode::Always, icon, Agent::new("ada")));
         h.input(0, sign_in("ada"));
