@@ -145,7 +145,7 @@ impl Contacts {
         self.by_id.len()
     }
 
-    /// The contact with `id`.
+    /// The contact at `index` (its place among the contacts).
     pub(crate) fn get(&self, index: usize) -> Option<&Contact> {
         self.by_id.get_index(index).map(|(_, c)| c)
     }
