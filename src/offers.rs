@@ -16,8 +16,8 @@
 //!
 //! Signing out or disconnecting touches only that agent's offers, which
 //! each agent's list (in issue order) gives directly, and closing an item
-//! looks only at the few pending consult and transfer requests, instead of
-//! a scan of every offer.
+//! looks only at its own pending consult and transfer requests, which are
+//! kept by item, instead of a scan of every offer or every request.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Index;
