@@ -30,6 +30,9 @@
 //! from one of 10, 10,000 or 100,000 contacts;
 //! `dispatch_unanswered/highest_capacity/<cycles>` leaves a consult request
 //! unanswered for 100 or 1,000 cycles at a time.
+//! `dispatch_busy/highest_capacity/<agents>` has each of 1,000, 10,000 or
+//! 100,000 agents Busy with a conversation open while an item only
+//! Available agents may take waits in the queue.
 
 mod cycle;
 mod engine;
@@ -38,8 +41,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, black_box, criterion_main};
 use switchboard::{
-    Agent, AssignmentMethod, Channel, Config, Contact, ContactId, Input, Output, PresenceId, Queue,
-    Switchboard, WorkItem, WorkItemId, WorkLocation, Workstream, WorkstreamId,
+    Agent, AssignmentMethod, BaseStatus, Channel, Config, Contact, ContactId, Input, Output,
+    PresenceId, Queue, Switchboard, WorkItem, WorkItemId, WorkLocation, Workstream, WorkstreamId,
 };
 
 use cycle::{Ids, Line, cycle, cycle_of, line, warm_engine, warm_engine_in_queues};
@@ -328,6 +331,47 @@ fn dispatch_unanswered(c: &mut Criterion) {
     group.finish();
 }
 
+/// `dispatch_busy/highest_capacity/<agents>`: the cycle at 1,000, 10,000
+/// or 100,000 agents who are each Busy with a conversation open, while an
+/// item of a workstream that allows only Available agents (P7) waits at the
+/// head of the queue: every arrival looks at it again before its own item.
+/// Agents in a presence the waiting item's workstream does not allow are
+/// not stepped over one by one, so the time should not grow with them.
+fn dispatch_busy(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dispatch_busy");
+    group.throughput(Throughput::Elements(1));
+    for size in [1_000, 10_000, 100_000] {
+        let mut callback = Workstream::new("callback", Channel::Chat);
+        callback.allowed_presences = vec![BaseStatus::Available];
+        let agents = agent_ids(size).into_iter().map(Agent::new).collect();
+        let mut config = one_queue(Workstream::new("chat", Channel::Chat), agents);
+        config.workstreams.push(callback);
+        let mut sb = signed_in(config);
+        let line = line(0);
+        for k in 0..size {
+            open_conversation(&mut sb, WorkItemId::new(format!("open{k}")), &line);
+        }
+        let waiting = WorkItem::new(
+            WorkItemId::new("waiting"),
+            WorkstreamId::new("callback"),
+            line.1.clone(),
+        );
+        sb.handle(start(), Input::WorkArrived(Box::new(waiting)))
+            .expect("arrive");
+        while sb.poll_output().is_some() {}
+        assert_eq!(
+            sb.work_location(&WorkItemId::new("waiting")),
+            Some(WorkLocation::Waiting {
+                queue: line.1.clone()
+            }),
+            "nobody is Available"
+        );
+        let id = BenchmarkId::new("highest_capacity", size);
+        bench_cycle_on(&mut group, id, &mut sb);
+    }
+    group.finish();
+}
+
 /// A signed-in engine with `agents` agents in one highest-capacity chat
 /// queue and `workstreams` chat workstreams (`chat`, `chat1`, `chat2`, …),
 /// each with auto-close times of its own: three delays a workstream, as a
@@ -488,7 +532,8 @@ mod group {
         super::dispatch_skills,
         super::dispatch_open,
         super::dispatch_contacts,
-        super::dispatch_unanswered
+        super::dispatch_unanswered,
+        super::dispatch_busy
     );
 }
 criterion_main!(group::benches);
