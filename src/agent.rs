@@ -197,9 +197,10 @@ impl Switchboard {
         agent.mode = mode;
         let from = std::mem::replace(&mut agent.presence, to);
         if from != to {
-            let routes = |p: usize| self.cfg.routable_presences.get(p) == Some(&true);
-            if routes(from) != routes(to) {
-                // Into or out of the queue indexes (see `rank_key`).
+            let class = |p: usize| self.cfg.presence_class.get(p).copied().flatten();
+            if class(from) != class(to) {
+                // Into, out of, or between groups of the queue indexes
+                // (see `rank_key`).
                 self.reindex(a);
             }
             self.start_cycle_for_agent(a);

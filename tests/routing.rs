@@ -733,6 +733,63 @@ fn a4_presence_must_be_allowed_by_the_workstream() {
 }
 
 #[test]
+fn p7_members_in_presences_workstreams_treat_apart_share_one_order() {
+    // `chat` takes Available and Busy agents, `callback` only Available
+    // ones: the queue's index keeps Busy members apart, so callback work
+    // never looks at them, yet chat work is dealt in one highest-capacity
+    // order across both.
+    let mut config = queue_config(
+        &[("ada", 100), ("bob", 50)],
+        &["ada", "bob"],
+        Some(AssignmentMethod::HighestCapacity),
+    );
+    config.workstreams.push(Workstream {
+        allowed_presences: vec![BaseStatus::Available],
+        ..Workstream::new("callback", Channel::Chat)
+    });
+    let mut h = Harness::new(config);
+    h.input(0, sign_in("ada"));
+    h.input(0, sign_in("bob"));
+    h.input(1, set_presence("ada", presences::BUSY));
+    let callback = |id, agent, item, deadline| {
+        incoming_alert(
+            id,
+            agent,
+            item,
+            deadline,
+            "Chat",
+            "Incoming Chat conversation",
+        )
+    };
+    // ada has the most room but is Busy: bob.
+    assert_eq!(
+        h.input(2, arrive("b1", "callback")),
+        vec![queued("b1"), callback(1, "bob", "b1", 122)]
+    );
+    // Chat: ada, Busy, with 100 free before bob, Available, with 40.
+    assert_eq!(
+        h.input(3, chat("c1")),
+        vec![queued("c1"), chat_alert(2, "ada", "c1", 123)]
+    );
+    // Available again, ada (90 free) is first for callback work too.
+    h.input(4, set_presence("ada", presences::AVAILABLE));
+    assert_eq!(
+        h.input(5, arrive("b2", "callback")),
+        vec![queued("b2"), callback(3, "ada", "b2", 125)]
+    );
+    // Busy again: bob (40 free) for callback work, and ada (80) for chat.
+    h.input(6, set_presence("ada", presences::BUSY));
+    assert_eq!(
+        h.input(7, arrive("b3", "callback")),
+        vec![queued("b3"), callback(4, "bob", "b3", 127)]
+    );
+    assert_eq!(
+        h.input(8, chat("c2")),
+        vec![queued("c2"), chat_alert(5, "ada", "c2", 128)]
+    );
+}
+
+#[test]
 fn a4_an_agent_needs_room_in_capacity() {
     // Round robin: ada first in queue order, but she has 5 units, not 10.
     let mut config = queue_config(

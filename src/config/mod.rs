@@ -2,6 +2,7 @@
 //! agents and contacts. Validated as a whole by [`Switchboard::new`](crate::Switchboard::new) (D1);
 //! loads from JSON (or any serde format) with every optional field defaulted.
 
+mod presence_classes;
 mod validate;
 
 pub(crate) use validate::{Compiled, TemplateTexts, compile};

@@ -4,6 +4,7 @@ use indexmap::IndexMap;
 
 use crate::hash::{FastHash, FastMap};
 
+use super::presence_classes::PresenceClasses;
 use super::{
     Agent, CapacityProfile, Channel, Config, Distribution, OrgSettings, Workstream, WrapUpBlocking,
 };
@@ -39,6 +40,9 @@ pub(crate) struct CompiledWorkstream {
     /// Template index per scenario, in [`SCENARIOS`] order.
     pub(crate) templates: [usize; 7],
     pub(crate) allowed: Vec<BaseStatus>,
+    /// The presence classes of `allowed`, one bit each: the groups of a
+    /// queue's index its items are looked for in (P7).
+    pub(crate) classes: u8,
     /// Units an item needs; 0 for profile-based workstreams (C1, C3).
     pub(crate) units: i64,
     /// Profiles an item consumes unless it names its own (C2).
@@ -103,11 +107,12 @@ pub(crate) struct Compiled {
     pub(crate) open_label: Text,
     /// Each template's title and field values, parsed (by template index).
     pub(crate) texts: Vec<TemplateTexts>,
-    /// By presence index: whether some workstream offers work to an agent
-    /// in it (P7). Agents in any other presence can be offered nothing, so
-    /// they leave the queue indexes rather than be stepped over at every
-    /// choice of an agent.
-    pub(crate) routable_presences: Vec<bool>,
+    /// By presence index: the class of its base status (P7), or `None`
+    /// where no workstream offers work to an agent in it. Agents in such a
+    /// presence can be offered nothing, so they leave the queue indexes
+    /// rather than be stepped over at every choice of an agent; the others
+    /// are grouped by class.
+    pub(crate) presence_class: Vec<Option<u8>>,
     /// Every set of skills some agent holds, each sorted, numbered in the
     /// order first met; queue indexes keep one group per set (A4).
     pub(crate) skill_sets: Vec<Vec<String>>,
@@ -389,6 +394,7 @@ fn compile_workstream(
     at: &str,
     templates: &FastMap<TemplateId, Template>,
     profiles: &FastMap<ProfileId, CapacityProfile>,
+    classes: PresenceClasses,
 ) -> Result<CompiledWorkstream, ConfigError> {
     not_empty(IdKind::Workstream, w.id.as_str(), || format!("{at}.id"))?;
     if w.channel == Channel::Voice && w.distribution == Distribution::Pick {
@@ -459,6 +465,7 @@ fn compile_workstream(
         distribution: w.distribution,
         templates: resolved,
         allowed: w.allowed_presences.clone(),
+        classes: classes.mask(&w.allowed_presences),
         units: w
             .capacity_units
             .map_or(if profile_list.is_empty() { 10 } else { 0 }, i64::from),
@@ -481,11 +488,17 @@ pub(crate) fn compile(config: &Config) -> Result<Compiled, ConfigError> {
     let templates = compile_templates(&config.templates)?;
     let profiles = compile_profiles(&config.capacity_profiles)?;
 
+    let allowed: Vec<&[BaseStatus]> = config
+        .workstreams
+        .iter()
+        .map(|w| &w.allowed_presences[..])
+        .collect();
+    let classes = PresenceClasses::new(&allowed);
     let mut workstreams =
         FastMap::with_capacity_and_hasher(config.workstreams.len(), FastHash::default());
     for (i, w) in config.workstreams.iter().enumerate() {
         let at = format!("workstreams[{i}]");
-        let compiled = compile_workstream(w, &at, &templates, &profiles)?;
+        let compiled = compile_workstream(w, &at, &templates, &profiles, classes)?;
         if workstreams.insert(w.id.clone(), compiled).is_some() {
             return Err(ConfigError::DuplicateId {
                 kind: IdKind::Workstream,
@@ -500,13 +513,10 @@ pub(crate) fn compile(config: &Config) -> Result<Compiled, ConfigError> {
     check_contacts(&config.contacts)?;
 
     let (skill_sets, skill_set_of) = skill_sets(&agents);
-    let routable_presences = presences
-        .values()
-        .map(|p| workstreams.values().any(|w| w.allows(p.base)))
-        .collect();
+    let presence_class = presences.values().map(|p| classes.of(p.base)).collect();
     Ok(Compiled {
         org: config.org.clone(),
-        routable_presences,
+        presence_class,
         skill_sets,
         skill_set_of,
         presences,

@@ -7,11 +7,13 @@
 //! a fifth of 10,000 agents Away, a dispatch cycle took 178,000
 //! instructions instead of 10,100). Each queue keeps its routable members
 //! in the orders its assignment methods need, one group of orders for each
-//! set of skills members hold: an item requiring a skill is looked for
-//! only among the groups holding it (with every item requiring a skill one
-//! agent in ten holds, a cycle at 10,000 agents took 70 µs when everyone
-//! was stepped over, 1.35 µs grouped). An agent's entries are replaced
-//! whenever the values they are keyed by change ([`Switchboard::reindex`]).
+//! set of skills members hold and class of presence they are in: an item
+//! requiring a skill is looked for only among the groups holding it (with
+//! every item requiring a skill one agent in ten holds, a cycle at 10,000
+//! agents took 70 µs when everyone was stepped over, 1.35 µs grouped), and
+//! an item only among members in presences its workstream allows (see
+//! `config/presence_classes.rs`). An agent's entries are replaced whenever
+//! the values they are keyed by change ([`Switchboard::reindex`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +33,19 @@ pub(crate) struct RankKey {
     pub(crate) last_assignment: u64,
     /// Release counter at the last capacity release (0: never, or fresh sign-in).
     pub(crate) last_release: u64,
+    /// The class of the agent's presence: which group of each queue's
+    /// index the agent is in, with its skill set ([`GroupKey`]).
+    pub(crate) class: u8,
+}
+
+/// Which group of a queue's index a member is in: the number of the set of
+/// skills they hold (A4) and the class of their presence (P7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct GroupKey {
+    /// The skill-set number ([`Compiled::skill_sets`](crate::config::Compiled)).
+    pub(crate) skills: u32,
+    /// The presence class ([`Compiled::presence_class`](crate::config::Compiled)).
+    pub(crate) class: u8,
 }
 
 /// One member's entry: rank value, then position in the queue, then agent index.
@@ -227,17 +242,19 @@ impl ByFree {
 }
 
 /// The routable members of one queue, one [`GroupIndex`] for each set of
-/// skills they hold (A4): an item that requires a skill is offered only to
-/// members who hold it, and choosing one for it looks only at the groups
-/// that hold it, instead of stepping over everyone who does not.
+/// skills they hold (A4) and class of presence they are in (P7): an item
+/// that requires a skill is offered only to members who hold it, and one
+/// of a workstream that allows some presences only to members in them, and
+/// choosing one for it looks only at the groups that qualify, instead of
+/// stepping over everyone who does not.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct QueueIndex {
     /// The queue's method, and whether voice work can reach it: what a new
     /// group keeps ([`GroupIndex::for_method`]).
     method: Option<AssignmentMethod>,
     voice: bool,
-    /// `(skill set, members holding exactly it)`, by skill-set number.
-    groups: Vec<(u32, GroupIndex)>,
+    /// `(group, its members)`, by group key.
+    groups: Vec<(GroupKey, GroupIndex)>,
 }
 
 /// Equal when the same members sit in the same groups; a group that
@@ -259,37 +276,38 @@ impl QueueIndex {
         }
     }
 
-    /// The groups that have members, by skill-set number.
-    fn filled(&self) -> impl Iterator<Item = &(u32, GroupIndex)> {
+    /// The groups that have members, by group key.
+    fn filled(&self) -> impl Iterator<Item = &(GroupKey, GroupIndex)> {
         self.groups
             .iter()
             .filter(|(_, group)| group.by_free.len() > 0)
     }
 
-    /// The groups, by skill-set number.
-    pub(crate) fn groups(&self) -> &[(u32, GroupIndex)] {
+    /// The groups, by group key.
+    pub(crate) fn groups(&self) -> &[(GroupKey, GroupIndex)] {
         &self.groups
     }
 
-    /// The group of members holding skill set `set`, made on first use.
-    /// Inlined for the one group of a queue whose members hold no skills,
-    /// or all the same ones; more groups take [`Self::group_among`].
+    /// The group `key`, made on first use. Inlined for the one group of a
+    /// queue whose members hold no skills, or all the same ones, and are
+    /// in presences every workstream treats alike; more groups take
+    /// [`Self::group_among`].
     #[inline]
-    fn group(&mut self, set: u32) -> &mut GroupIndex {
-        if self.groups.len() == 1 && self.groups[0].0 == set {
+    fn group(&mut self, key: GroupKey) -> &mut GroupIndex {
+        if self.groups.len() == 1 && self.groups[0].0 == key {
             return &mut self.groups[0].1;
         }
-        self.group_among(set)
+        self.group_among(key)
     }
 
     /// [`Self::group`] among several groups, or the first.
     #[inline(never)]
-    fn group_among(&mut self, set: u32) -> &mut GroupIndex {
-        let at = match self.groups.binary_search_by_key(&set, |&(s, _)| s) {
+    fn group_among(&mut self, key: GroupKey) -> &mut GroupIndex {
+        let at = match self.groups.binary_search_by_key(&key, |&(k, _)| k) {
             Ok(at) => at,
             Err(at) => {
                 let group = GroupIndex::for_method(self.method, self.voice);
-                self.groups.insert(at, (set, group));
+                self.groups.insert(at, (key, group));
                 at
             }
         };
@@ -314,8 +332,8 @@ impl QueueIndex {
     }
 }
 
-/// The routable members of one queue holding one set of skills, in the
-/// orders its methods need. Each order is kept only when the queue's
+/// The routable members of one queue holding one set of skills and in one
+/// class of presence, in the orders its methods need. Each order is kept only when the queue's
 /// method uses it: every order kept costs two updates each time an agent
 /// is offered work or releases it.
 #[allow(clippy::struct_field_names)] // "by_*" reads as the order each set keeps
@@ -483,13 +501,12 @@ impl Switchboard {
     /// The rank key agent `a` should have now, or `None` when not routable.
     fn rank_key(&self, a: usize) -> Option<RankKey> {
         let agent = &self.state.agents[a];
-        let presence_routes = self.cfg.routable_presences.get(agent.presence) == Some(&true);
-        (agent.signed_in && agent.connected && !agent.at_limit && presence_routes).then(|| {
-            RankKey {
-                free: agent.free_units(),
-                last_assignment: agent.last_assignment,
-                last_release: agent.last_release,
-            }
+        let class = self.cfg.presence_class.get(agent.presence).copied()??;
+        (agent.signed_in && agent.connected && !agent.at_limit).then(|| RankKey {
+            free: agent.free_units(),
+            last_assignment: agent.last_assignment,
+            last_release: agent.last_release,
+            class,
         })
     }
 
@@ -502,22 +519,27 @@ impl Switchboard {
             return;
         }
         let agent = u32::try_from(a).unwrap_or(u32::MAX);
-        let set = self.skill_set(a);
         match (old, new) {
-            (Some(old), Some(new)) => {
+            (Some(old), Some(new)) if old.class == new.class => {
+                let key = self.group_key(a, new.class);
                 for &(q, position) in &self.state.memberships[a] {
-                    let group = self.state.queues[q].index.group(set);
+                    let group = self.state.queues[q].index.group(key);
                     group.rerank(old, new, position, agent);
                 }
             }
-            (Some(old), None) => self.unrank(a, old),
-            (None, Some(new)) => {
-                for &(q, position) in &self.state.memberships[a] {
-                    let group = self.state.queues[q].index.group(set);
-                    group.insert(new, position, agent);
+            _ => {
+                // Out of the old group, into the new one.
+                if let Some(old) = old {
+                    self.unrank(a, old);
+                }
+                if let Some(new) = new {
+                    let key = self.group_key(a, new.class);
+                    for &(q, position) in &self.state.memberships[a] {
+                        let group = self.state.queues[q].index.group(key);
+                        group.insert(new, position, agent);
+                    }
                 }
             }
-            (None, None) => {}
         }
         self.state.agents[a].ranked_as = new;
         // More room, or routable again: the agent's queues may offer now.
@@ -530,24 +552,27 @@ impl Switchboard {
     /// Removes agent `a`'s entries ranked under `key` from every queue they are in.
     pub(crate) fn unrank(&mut self, a: usize, key: RankKey) {
         let agent = u32::try_from(a).unwrap_or(u32::MAX);
-        let set = self.skill_set(a);
+        let group = self.group_key(a, key.class);
         for &(q, position) in &self.state.memberships[a] {
             self.state.queues[q]
                 .index
-                .group(set)
+                .group(group)
                 .remove(key, position, agent);
         }
     }
 
-    /// The number of the set of skills agent `a` holds. Where every agent
-    /// holds the same set, the per-agent table is not read: at 100,000
-    /// agents it is a cache miss, which cost an expiry about 7 %.
+    /// The group agent `a` is in while their presence has class `class`.
+    /// Where every agent holds the same set of skills, the per-agent table
+    /// is not read: at 100,000 agents it is a cache miss, which cost an
+    /// expiry about 7 %.
     #[inline]
-    fn skill_set(&self, a: usize) -> u32 {
-        if self.cfg.skill_sets.len() <= 1 {
-            return 0;
-        }
-        self.cfg.skill_set_of.get(a).copied().unwrap_or(0)
+    fn group_key(&self, a: usize, class: u8) -> GroupKey {
+        let skills = if self.cfg.skill_sets.len() <= 1 {
+            0
+        } else {
+            self.cfg.skill_set_of.get(a).copied().unwrap_or(0)
+        };
+        GroupKey { skills, class }
     }
 
     /// Whether every index entry matches its agent's state (checked after
@@ -556,13 +581,14 @@ impl Switchboard {
         let agents_ok = (0..self.state.agents.len())
             .all(|a| self.state.agents[a].ranked_as == self.rank_key(a));
         let sizes_ok = self.state.queues.iter().all(|queue| {
-            let routable = |set: Option<u32>| {
+            let routable = |group: Option<GroupKey>| {
                 queue
                     .members
                     .iter()
                     .filter(|&&(a, _)| {
-                        self.state.agents[a].ranked_as.is_some()
-                            && set.is_none_or(|set| self.skill_set(a) == set)
+                        self.state.agents[a].ranked_as.is_some_and(|key| {
+                            group.is_none_or(|group| self.group_key(a, key.class) == group)
+                        })
                     })
                     .count()
             };
@@ -571,7 +597,7 @@ impl Switchboard {
                     .index
                     .groups()
                     .iter()
-                    .all(|(set, group)| group.len() == Some(routable(Some(*set))))
+                    .all(|(key, group)| group.len() == Some(routable(Some(*key))))
         });
         agents_ok && sizes_ok
     }
@@ -586,6 +612,7 @@ mod tests {
             free,
             last_assignment,
             last_release: 0,
+            class: 0,
         }
     }
 

@@ -19,6 +19,10 @@ use crate::switchboard::Switchboard;
 /// Most waiting items one cycle looks at per queue (A3).
 pub const CYCLE_WINDOW: usize = 100;
 
+/// Queues of up to this many members have every choice of an agent
+/// checked against a look at each member, in debug builds.
+const SCANNED_IN_DEBUG: usize = 64;
+
 /// Where a member stands in a queue's order (lesser first): minus their free
 /// units (highest capacity) or 0, their counter, their queue position.
 type OrderKey = (i64, u64, u32);
@@ -106,15 +110,14 @@ impl Switchboard {
     }
 
     /// Whether routable agent `a` may be offered item `i` (A4, P7, C1, T6).
-    /// Skills are not looked at here: the walk visits only the groups of
-    /// members holding every skill the item requires (`choose_agent`).
+    /// Skills and presence are not looked at here: the walk visits only the
+    /// groups of members holding every skill the item requires, in a
+    /// presence its workstream allows (`choose_agent`).
     fn eligible(&self, a: usize, i: usize) -> bool {
         let item = &self.state.items[i];
-        let ws = &self.cfg.workstreams[item.workstream];
         debug_assert!(self.has_skills(a, &item.spec.required_skills));
-        ws.allows(self.base_status(a))
-            && self.has_room(a, i)
-            && item.declines.by(a) < self.cfg.org.declines_allowed
+        debug_assert!(self.cfg.workstreams[item.workstream].allows(self.base_status(a)));
+        self.has_room(a, i) && item.declines.by(a) < self.cfg.org.declines_allowed
     }
 
     /// Whether agent `a` holds every skill in `required`.
@@ -127,17 +130,37 @@ impl Switchboard {
 
     /// The best eligible member of queue `q` for item `i`: in the order of
     /// the queue's method (A1), the first who never declined the item, or
-    /// else the one with fewest declines of it (T6). Only the groups of
-    /// members holding every skill the item requires are looked at; with
-    /// more than one, each group's best is found and the best of those
-    /// taken, by declines and then by the method's order.
+    /// else the one with fewest declines of it (T6). Debug builds check the
+    /// choice against a look at every member, in queues of up to
+    /// [`SCANNED_IN_DEBUG`] members.
+    #[inline]
     fn choose_agent(&self, q: usize, i: usize) -> Option<usize> {
+        let chosen = self.choose_indexed(q, i);
+        debug_assert!(
+            self.state.queues[q].members.len() > SCANNED_IN_DEBUG
+                || chosen == self.choose_by_scan(q, i),
+            "queue {q}, item {i}: the index chose {chosen:?}, a scan {:?}",
+            self.choose_by_scan(q, i)
+        );
+        chosen
+    }
+
+    /// [`Self::choose_agent`] through queue `q`'s index. Only the groups of
+    /// members holding every skill the item requires, in a presence its
+    /// workstream allows (P7), are looked at; with more than one, each
+    /// group's best is found and the best of those taken, by declines and
+    /// then by the method's order.
+    fn choose_indexed(&self, q: usize, i: usize) -> Option<usize> {
         let method = self.method(q, i);
-        let required = &self.state.items[i].spec.required_skills;
+        let item = &self.state.items[i];
+        let required = &item.spec.required_skills;
+        let classes = self.cfg.workstreams[item.workstream].classes;
         let groups = self.state.queues[q].index.groups();
         let mut best: Option<((u8, OrderKey), usize)> = None;
-        for (set, group) in groups {
-            if !required.is_empty() && !self.cfg.holds_all(*set, required) {
+        for (key, group) in groups {
+            if classes & 1 << key.class == 0
+                || !required.is_empty() && !self.cfg.holds_all(key.skills, required)
+            {
                 continue;
             }
             let Some((declines, a)) = self.choose_in(group, method, i) else {
@@ -189,6 +212,28 @@ impl Switchboard {
         chosen.or(best_decliner)
     }
 
+    /// [`Self::choose_agent`] by looking at every member of queue `q`, as
+    /// the rules say it: the routable members in a presence the item's
+    /// workstream allows, holding its skills, with room and below the
+    /// decline limit, fewest declines first, then in the method's order.
+    fn choose_by_scan(&self, q: usize, i: usize) -> Option<usize> {
+        let method = self.method(q, i);
+        let item = &self.state.items[i];
+        let ws = &self.cfg.workstreams[item.workstream];
+        self.state.queues[q]
+            .members
+            .iter()
+            .map(|&(a, _)| a)
+            .filter(|&a| {
+                self.state.agents[a].ranked_as.is_some()
+                    && ws.allows(self.base_status(a))
+                    && self.has_skills(a, &item.spec.required_skills)
+                    && self.has_room(a, i)
+                    && item.declines.by(a) < self.cfg.org.declines_allowed
+            })
+            .min_by_key(|&a| (item.declines.by(a), self.order_key(q, a, method)))
+    }
+
     /// Where routable agent `a` stands in queue `q`'s order for `method`:
     /// the lesser comes first (most free units first, then the earliest
     /// counter, then queue position).
@@ -197,6 +242,7 @@ impl Switchboard {
             free: 0,
             last_assignment: u64::MAX,
             last_release: u64::MAX,
+            class: 0,
         });
         let position = self.state.memberships[a]
             .iter()
