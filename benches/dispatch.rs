@@ -33,6 +33,9 @@
 //! `dispatch_busy/highest_capacity/<agents>` has each of 1,000, 10,000 or
 //! 100,000 agents Busy with a conversation open while an item only
 //! Available agents may take waits in the queue.
+//! `dispatch_full/<method>/<agents>` has 1,000, 10,000 or 100,000 agents
+//! each too full for another conversation, and 10 more with room take the
+//! work.
 
 mod cycle;
 mod engine;
@@ -372,6 +375,55 @@ fn dispatch_busy(c: &mut Criterion) {
     group.finish();
 }
 
+/// `dispatch_full/<method>/<agents>`: the cycle at 1,000, 10,000 or
+/// 100,000 agents who each hold a conversation that leaves them too little
+/// room for another (5 units free of 15; Busy, so still routable, P5), and
+/// 10 more, with room, who take the work. The full agents were offered
+/// work and released none before the others, so they come first in the
+/// round-robin and least-active orders (A1). Agents without room for an
+/// item are not stepped over one by one, so the time should not grow with
+/// them.
+fn dispatch_full(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dispatch_full");
+    group.throughput(Throughput::Elements(1));
+    for (name, method) in METHODS {
+        for full in [1_000, 10_000, 100_000] {
+            let mut sb = full_engine(full, method);
+            let id = BenchmarkId::new(name, full);
+            bench_cycle_on(&mut group, id, &mut sb);
+        }
+    }
+    group.finish();
+}
+
+/// `full` agents of 15 units, each holding a conversation of 10 units,
+/// and 10 agents of 100 units signed in after them, in one chat queue
+/// using `method`.
+fn full_engine(full: usize, method: AssignmentMethod) -> Switchboard {
+    let ids = agent_ids(full + 10);
+    let agents = ids
+        .iter()
+        .enumerate()
+        .map(|(k, id)| Agent {
+            capacity_units: if k < full { 15 } else { 100 },
+            ..Agent::new(id.clone())
+        })
+        .collect();
+    let mut config = one_queue(Workstream::new("chat", Channel::Chat), agents);
+    config.queues[0].method = Some(method);
+    let mut sb = Switchboard::new(config).expect("valid config");
+    let line = line(0);
+    for (k, agent) in ids.into_iter().enumerate() {
+        sb.handle(start(), Input::AgentSignedIn { agent })
+            .expect("sign in");
+        while sb.poll_output().is_some() {}
+        if k < full {
+            open_conversation(&mut sb, WorkItemId::new(format!("open{k}")), &line);
+        }
+    }
+    sb
+}
+
 /// A signed-in engine with `agents` agents in one highest-capacity chat
 /// queue and `workstreams` chat workstreams (`chat`, `chat1`, `chat2`, …),
 /// each with auto-close times of its own: three delays a workstream, as a
@@ -533,7 +585,8 @@ mod group {
         super::dispatch_open,
         super::dispatch_contacts,
         super::dispatch_unanswered,
-        super::dispatch_busy
+        super::dispatch_busy,
+        super::dispatch_full
     );
 }
 criterion_main!(group::benches);
