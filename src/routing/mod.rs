@@ -7,8 +7,6 @@ mod quiet;
 pub(crate) use index::{GroupIndex, QueueIndex, RankKey};
 pub(crate) use quiet::QuietQueues;
 
-use std::ops::ControlFlow;
-
 use chrono::{DateTime, Utc};
 
 use crate::config::{AssignmentMethod, Channel};
@@ -191,25 +189,9 @@ impl Switchboard {
             return None;
         }
         let declines = &self.state.items[i].declines;
-        let mut chosen = None;
-        let mut best_decliner: Option<(u8, usize)> = None;
-        group.walk(method, units, |a| {
-            if !self.eligible(a, i) {
-                return ControlFlow::Continue(());
-            }
-            match declines.by(a) {
-                0 => {
-                    chosen = Some((0, a));
-                    return ControlFlow::Break(());
-                }
-                d if best_decliner.is_none_or(|(fewest, _)| d < fewest) => {
-                    best_decliner = Some((d, a));
-                }
-                _ => {}
-            }
-            ControlFlow::Continue(())
-        });
-        chosen.or(best_decliner)
+        group.best(method, units, |a| {
+            self.eligible(a, i).then(|| declines.by(a))
+        })
     }
 
     /// [`Self::choose_agent`] by looking at every member of queue `q`, as
