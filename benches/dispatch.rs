@@ -35,7 +35,9 @@
 //! Available agents may take waits in the queue.
 //! `dispatch_full/<method>/<agents>` has 1,000, 10,000 or 100,000 agents
 //! each too full for another conversation, and 10 more with room take the
-//! work.
+//! work. `dispatch_backlog/highest_capacity/<waiting>` is another cycle:
+//! 100, 10,000 or 100,000 items wait behind one nobody may take, and each
+//! closed conversation lets the next of them be offered and accepted.
 
 mod cycle;
 mod engine;
@@ -44,8 +46,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, black_box, criterion_main};
 use switchboard::{
-    Agent, AssignmentMethod, BaseStatus, Channel, Config, Contact, ContactId, Input, Output,
-    PresenceId, Queue, Switchboard, WorkItem, WorkItemId, WorkLocation, Workstream, WorkstreamId,
+    Agent, AssignmentMethod, BaseStatus, Channel, Config, Contact, ContactId, Input,
+    NotificationId, Output, PresenceId, Queue, Switchboard, WorkItem, WorkItemId, WorkLocation,
+    Workstream, WorkstreamId,
 };
 
 use cycle::{Ids, Line, cycle, cycle_of, line, warm_engine, warm_engine_in_queues};
@@ -424,6 +427,81 @@ fn full_engine(full: usize, method: AssignmentMethod) -> Switchboard {
     sb
 }
 
+/// `dispatch_backlog/highest_capacity/<waiting>`: 10 agents, each with
+/// room for one chat and holding one, while 100, 10,000 or 100,000 chats
+/// wait behind one that requires a skill nobody holds. One iteration: a
+/// chat arrives and waits; the oldest conversation ends and closes, which
+/// frees its agent for the first chat in line that can be offered (the
+/// second); the agent accepts. Items leave the line from just behind its
+/// front, so the time should not grow with the line.
+fn dispatch_backlog(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dispatch_backlog");
+    group.throughput(Throughput::Elements(1));
+    for waiting in [100, 10_000, 100_000] {
+        let agents = agent_ids(10)
+            .into_iter()
+            .map(|id| Agent {
+                capacity_units: 10,
+                ..Agent::new(id)
+            })
+            .collect();
+        let mut sb = signed_in(one_queue(Workstream::new("chat", Channel::Chat), agents));
+        let line = line(0);
+        let arrive = |sb: &mut Switchboard, now, id: String, skills: &[&str]| {
+            let mut work = WorkItem::new(id, line.0.clone(), line.1.clone());
+            work.required_skills = skills.iter().map(|s| (*s).to_owned()).collect();
+            sb.handle(now, Input::WorkArrived(Box::new(work)))
+                .expect("arrive");
+            offered(sb)
+        };
+        arrive(&mut sb, start(), "stuck".to_owned(), &["nobody"]);
+        let mut open = std::collections::VecDeque::new();
+        for k in 0..10 {
+            let (notification, item) =
+                arrive(&mut sb, start(), format!("open{k}"), &[]).expect("an agent has room");
+            sb.handle(start(), Input::Accept { notification })
+                .expect("accept");
+            while sb.poll_output().is_some() {}
+            open.push_back(item);
+        }
+        for k in 0..waiting {
+            let none = arrive(&mut sb, start(), format!("backlog{k}"), &[]);
+            assert!(none.is_none(), "every agent is full");
+        }
+        let mut n = 0_u64;
+        group.bench_function(BenchmarkId::new("highest_capacity", waiting), |b| {
+            b.iter(|| {
+                n += 1;
+                let now = moment(n);
+                arrive(&mut sb, now, format!("w{n}"), &[]);
+                let done = open.pop_front().expect("a conversation");
+                sb.handle(now, Input::ConversationEnded { item: done.clone() })
+                    .expect("end");
+                while sb.poll_output().is_some() {}
+                sb.handle(now, Input::ConversationClosed { item: done })
+                    .expect("close");
+                let (notification, item) = offered(&mut sb).expect("the next in line");
+                sb.handle(now, Input::Accept { notification })
+                    .expect("accept");
+                while sb.poll_output().is_some() {}
+                open.push_back(item);
+            });
+        });
+    }
+    group.finish();
+}
+
+/// Drains the outputs; the notification and item of the offer among them.
+fn offered(sb: &mut Switchboard) -> Option<(NotificationId, WorkItemId)> {
+    let mut offer = None;
+    while let Some(out) = sb.poll_output() {
+        if let Output::Notify(n) = out {
+            offer = Some((n.id, n.item));
+        }
+    }
+    offer
+}
+
 /// A signed-in engine with `agents` agents in one highest-capacity chat
 /// queue and `workstreams` chat workstreams (`chat`, `chat1`, `chat2`, …),
 /// each with auto-close times of its own: three delays a workstream, as a
@@ -586,7 +664,8 @@ mod group {
         super::dispatch_contacts,
         super::dispatch_unanswered,
         super::dispatch_busy,
-        super::dispatch_full
+        super::dispatch_full,
+        super::dispatch_backlog
     );
 }
 criterion_main!(group::benches);
