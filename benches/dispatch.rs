@@ -24,6 +24,8 @@
 //! `dispatch_away/highest_capacity/<percent>` has 0, 20 or 50 % of the
 //! 10,000 agents Away; `dispatch_skills/highest_capacity/<percent>` makes
 //! every item require a skill that 100, 10 or 1 % of them hold;
+//! `dispatch_skill_sets/highest_capacity/<sets>` gives the 10,000 agents
+//! 1, 100 or 10,000 different sets of skills, and the items require none;
 //! `dispatch_open/highest_capacity/<per agent>` has each of the 10,000
 //! agents hold 0, 1 or 3 conversations open;
 //! `dispatch_contacts/highest_capacity/<contacts>` makes every item an SMS
@@ -211,6 +213,29 @@ fn dispatch_skills(c: &mut Criterion) {
         bench_shaped(&mut group, id, &mut sb, &line(0), |_, work| {
             work.required_skills.push("fr".to_owned());
         });
+    }
+    group.finish();
+}
+
+/// `dispatch_skill_sets/highest_capacity/<sets>`: the cycle at 10,000
+/// agents holding 1, 100 or 10,000 different sets of skills (agent `k`
+/// holds `s<k % sets>`), with items that require no skill, so any of them
+/// may take one. The time should not grow with the number of sets.
+fn dispatch_skill_sets(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dispatch_skill_sets");
+    group.throughput(Throughput::Elements(1));
+    for sets in [1, 100, 10_000] {
+        let agents = (0..)
+            .zip(agent_ids(10_000))
+            .map(|(k, id)| {
+                let mut agent = Agent::new(id);
+                agent.skills.push(format!("s{}", k % sets));
+                agent
+            })
+            .collect();
+        let mut sb = signed_in(one_queue(Workstream::new("chat", Channel::Chat), agents));
+        let id = BenchmarkId::new("highest_capacity", sets);
+        bench_cycle_on(&mut group, id, &mut sb);
     }
     group.finish();
 }
@@ -660,6 +685,7 @@ mod group {
         super::dispatch_delays,
         super::dispatch_away,
         super::dispatch_skills,
+        super::dispatch_skill_sets,
         super::dispatch_open,
         super::dispatch_contacts,
         super::dispatch_unanswered,
