@@ -156,13 +156,14 @@ impl Switchboard {
         let contacts = Contacts::new(config.contacts);
         let mut memberships = vec![Vec::new(); cfg.agents.len()];
         let voice = cfg.has_voice();
+        let several_skill_sets = cfg.skill_sets.len() > 1;
         let queues: Vec<QueueState> = cfg
             .queues
             .values()
             .enumerate()
             .map(|(q, queue)| {
                 let mut state = QueueState {
-                    index: QueueIndex::for_method(queue.method, voice),
+                    index: QueueIndex::for_method(queue.method, voice, several_skill_sets),
                     ..QueueState::default()
                 };
                 for &a in &queue.members {

@@ -145,15 +145,21 @@ impl Switchboard {
 
     /// [`Self::choose_agent`] through queue `q`'s index. Only the groups of
     /// members holding every skill the item requires, in a presence its
-    /// workstream allows (P7), are looked at; with more than one, each
-    /// group's best is found and the best of those taken, by declines and
-    /// then by the method's order.
+    /// workstream allows (P7), are looked at: for an item requiring no
+    /// skill, the groups of every member by presence class where there
+    /// are such groups. With more than one group, each group's best is
+    /// found and the best of those taken, by declines and then by the
+    /// method's order.
     fn choose_indexed(&self, q: usize, i: usize) -> Option<usize> {
         let method = self.method(q, i);
         let item = &self.state.items[i];
         let required = &item.spec.required_skills;
         let classes = self.cfg.workstreams[item.workstream].classes;
-        let groups = self.state.queues[q].index.groups();
+        let index = &self.state.queues[q].index;
+        let groups = match index.any_skills() {
+            Some(by_class) if required.is_empty() => by_class,
+            _ => index.groups(),
+        };
         let mut best: Option<((u8, OrderKey), usize)> = None;
         for (key, group) in groups {
             if classes & 1 << key.class == 0

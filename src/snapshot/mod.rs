@@ -100,8 +100,9 @@ impl Switchboard {
         }
         let items = &board.state.items;
         let voice = board.cfg.has_voice();
+        let several_skill_sets = board.cfg.skill_sets.len() > 1;
         for (queue, compiled) in board.state.queues.iter_mut().zip(board.cfg.queues.values()) {
-            queue.index = QueueIndex::for_method(compiled.method, voice);
+            queue.index = QueueIndex::for_method(compiled.method, voice, several_skill_sets);
             queue.push.recount(|i| items[i].units);
         }
         for a in 0..board.state.agents.len() {
