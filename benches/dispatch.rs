@@ -37,7 +37,9 @@
 //! Available agents may take waits in the queue.
 //! `dispatch_full/<method>/<agents>` has 1,000, 10,000 or 100,000 agents
 //! each too full for another conversation, and 10 more with room take the
-//! work. `dispatch_backlog/highest_capacity/<waiting>` is another cycle:
+//! work; `dispatch_profiles/highest_capacity/<agents>` is the same with
+//! capacity profiles: their chat profile full, their SMS one not.
+//! `dispatch_backlog/highest_capacity/<waiting>` is another cycle:
 //! 100, 10,000 or 100,000 items wait behind one nobody may take, and each
 //! closed conversation lets the next of them be offered and accepted.
 
@@ -48,9 +50,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, black_box, criterion_main};
 use switchboard::{
-    Agent, AssignmentMethod, BaseStatus, Channel, Config, Contact, ContactId, Input,
-    NotificationId, Output, PresenceId, Queue, Switchboard, WorkItem, WorkItemId, WorkLocation,
-    Workstream, WorkstreamId,
+    Agent, AgentProfile, AssignmentMethod, BaseStatus, CapacityProfile, Channel, Config, Contact,
+    ContactId, Input, NotificationId, Output, PresenceId, ProfileId, Queue, Switchboard, WorkItem,
+    WorkItemId, WorkLocation, Workstream, WorkstreamId,
 };
 
 use cycle::{Ids, Line, cycle, cycle_of, line, warm_engine, warm_engine_in_queues};
@@ -424,6 +426,54 @@ fn dispatch_full(c: &mut Criterion) {
     group.finish();
 }
 
+/// `dispatch_profiles/highest_capacity/<agents>`: [`dispatch_full`] with
+/// capacity profiles (C2): 1,000, 10,000 or 100,000 agents hold a chat
+/// profile and an SMS profile of one item each, and a conversation that
+/// fills the chat one (Busy, so still routable, P5), and 10 more take the
+/// work. Agents whose profile for an item is full are not stepped over
+/// one by one, so the time should not grow with them.
+fn dispatch_profiles(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dispatch_profiles");
+    group.throughput(Throughput::Elements(1));
+    for full in [1_000, 10_000, 100_000] {
+        let mut chat = Workstream::new("chat", Channel::Chat);
+        chat.capacity_profiles = vec![ProfileId::new("chat")];
+        let agents = agent_ids(full + 10)
+            .into_iter()
+            .map(|id| Agent {
+                capacity_profiles: vec![AgentProfile::new("chat"), AgentProfile::new("sms")],
+                ..Agent::new(id)
+            })
+            .collect();
+        let mut config = one_queue(chat, agents);
+        config.capacity_profiles = vec![
+            CapacityProfile::new("chat", 1),
+            CapacityProfile::new("sms", 1),
+        ];
+        let mut sb = signed_in_after(config, full);
+        let id = BenchmarkId::new("highest_capacity", full);
+        bench_cycle_on(&mut group, id, &mut sb);
+    }
+    group.finish();
+}
+
+/// The engine of `config`, its first `full` agents signed in one by one
+/// and each given a conversation as they are, then the rest signed in.
+fn signed_in_after(config: Config, full: usize) -> Switchboard {
+    let ids: Vec<_> = config.agents.iter().map(|agent| agent.id.clone()).collect();
+    let mut sb = Switchboard::new(config).expect("valid config");
+    let line = line(0);
+    for (k, agent) in ids.into_iter().enumerate() {
+        sb.handle(start(), Input::AgentSignedIn { agent })
+            .expect("sign in");
+        while sb.poll_output().is_some() {}
+        if k < full {
+            open_conversation(&mut sb, WorkItemId::new(format!("open{k}")), &line);
+        }
+    }
+    sb
+}
+
 /// `full` agents of 15 units, each holding a conversation of 10 units,
 /// and 10 agents of 100 units signed in after them, in one chat queue
 /// using `method`.
@@ -439,17 +489,7 @@ fn full_engine(full: usize, method: AssignmentMethod) -> Switchboard {
         .collect();
     let mut config = one_queue(Workstream::new("chat", Channel::Chat), agents);
     config.queues[0].method = Some(method);
-    let mut sb = Switchboard::new(config).expect("valid config");
-    let line = line(0);
-    for (k, agent) in ids.into_iter().enumerate() {
-        sb.handle(start(), Input::AgentSignedIn { agent })
-            .expect("sign in");
-        while sb.poll_output().is_some() {}
-        if k < full {
-            open_conversation(&mut sb, WorkItemId::new(format!("open{k}")), &line);
-        }
-    }
-    sb
+    signed_in_after(config, full)
 }
 
 /// `dispatch_backlog/highest_capacity/<waiting>`: 10 agents, each with
@@ -691,6 +731,7 @@ mod group {
         super::dispatch_unanswered,
         super::dispatch_busy,
         super::dispatch_full,
+        super::dispatch_profiles,
         super::dispatch_backlog
     );
 }
