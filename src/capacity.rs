@@ -221,6 +221,8 @@ impl Switchboard {
             if changed {
                 self.start_cycle_for_agent(a);
                 self.follow_capacity(a);
+                // Profile room is part of where the agent is indexed.
+                self.reindex(a);
             }
         }
     }

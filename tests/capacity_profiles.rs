@@ -301,6 +301,57 @@ fn c2_agent_with_several_profiles_has_room_in_each_separately() {
 }
 
 #[test]
+fn c2_agents_with_room_in_different_profiles_share_one_order() {
+    // Queue indexes keep members apart by the profiles they have room in,
+    // so work is not looked for among those without; highest capacity
+    // still deals it in one order (all free units equal: by last offer).
+    let mut h = Harness::new(config(
+        vec![
+            CapacityProfile::new("chat", 1),
+            CapacityProfile::new("sms", 1),
+        ],
+        vec![
+            ws("chat", Channel::Chat, &["chat"]),
+            ws("sms", Channel::Sms, &["sms"]),
+        ],
+        vec![
+            agent("ada", &[("chat", None), ("sms", None)]),
+            agent("bob", &[("chat", None), ("sms", None)]),
+        ],
+    ));
+    h.input(0, sign_in("ada"));
+    h.input(0, sign_in("bob"));
+    let offered = |agent: &str, notification: u64| WorkLocation::Offered {
+        agent: agent.into(),
+        notification: NotificationId(notification),
+    };
+    // ada first in queue order; then bob, the only one with chat room.
+    assert_eq!(
+        h.input(1, chat("c1")),
+        vec![queued("c1"), chat_alert(1, "ada", "c1", 121)]
+    );
+    assert_eq!(
+        h.input(2, chat("c2")),
+        vec![queued("c2"), chat_alert(2, "bob", "c2", 122)]
+    );
+    // Both have SMS room: ada, offered work before bob.
+    assert_eq!(
+        h.input(3, work("s1", "sms")),
+        vec![queued("s1"), sms_alert(3, "ada", "s1", 123)]
+    );
+    assert_eq!(
+        h.input(4, work("s2", "sms")),
+        vec![queued("s2"), sms_alert(4, "bob", "s2", 124)]
+    );
+    assert_eq!(h.input(5, chat("c3")), vec![queued("c3")]);
+    // ada's chat closes: room in her chat profile again, and c3 is hers.
+    h.input(6, accept(1));
+    h.input(7, end("c1"));
+    h.input(8, close("c1"));
+    assert_eq!(h.location("c3"), offered("ada", 5));
+}
+
+#[test]
 fn c2_item_naming_profiles_needs_room_in_all_of_them_and_consumes_each() {
     let mut h = Harness::new(config(
         vec![

@@ -113,6 +113,9 @@ pub(crate) struct Compiled {
     /// rather than be stepped over at every choice of an agent; the others
     /// are grouped by class.
     pub(crate) presence_class: Vec<Option<u8>>,
+    /// One bit for each of the first 64 profiles (by index): the profiles
+    /// queue indexes group members by room in (C2).
+    pub(crate) profile_bits: u64,
     /// Every set of skills some agent holds, each sorted, numbered in the
     /// order first met; queue indexes keep one group per set (A4).
     pub(crate) skill_sets: Vec<Vec<String>>,
@@ -517,6 +520,9 @@ pub(crate) fn compile(config: &Config) -> Result<Compiled, ConfigError> {
     Ok(Compiled {
         org: config.org.clone(),
         presence_class,
+        profile_bits: 1_u64
+            .checked_shl(u32::try_from(profiles.len()).unwrap_or(u32::MAX))
+            .map_or(u64::MAX, |bit| bit - 1),
         skill_sets,
         skill_set_of,
         presences,

@@ -30,19 +30,27 @@ pub(crate) struct RankKey {
     pub(crate) last_assignment: u64,
     /// Release counter at the last capacity release (0: never, or fresh sign-in).
     pub(crate) last_release: u64,
-    /// The class of the agent's presence: which group of each queue's
-    /// index the agent is in, with its skill set ([`GroupKey`]).
+    /// The class of the agent's presence: with the next field and the
+    /// agent's skill set, which group of each queue's index the agent is
+    /// in ([`GroupKey`]).
     pub(crate) class: u8,
+    /// The profiles the agent has no room in, not holding them or at their
+    /// limit (C2): one bit for each of the first 64 profiles configured.
+    pub(crate) no_room: u64,
 }
 
 /// Which group of a queue's index a member is in: the number of the set of
-/// skills they hold (A4) and the class of their presence (P7).
+/// skills they hold (A4), the class of their presence (P7), and the
+/// profiles they have no room in (C2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct GroupKey {
     /// The skill-set number ([`Compiled::skill_sets`](crate::config::Compiled)).
     pub(crate) skills: u32,
     /// The presence class ([`Compiled::presence_class`](crate::config::Compiled)).
     pub(crate) class: u8,
+    /// The profiles members have no room in ([`RankKey::no_room`]): an
+    /// item consuming one of them is not looked for in the group.
+    pub(crate) no_room: u64,
 }
 
 impl GroupKey {
@@ -308,9 +316,9 @@ pub(crate) struct QueueIndex {
     voice: bool,
     /// `(group, its members)`, by group key.
     groups: Vec<(GroupKey, GroupIndex)>,
-    /// `(group, its members)` for each presence class, whatever their
-    /// skills ([`GroupKey::ANY_SKILLS`]), by class, where agents hold more
-    /// than one set of skills.
+    /// `(group, its members)` for each presence class and profiles without
+    /// room, whatever their skills ([`GroupKey::ANY_SKILLS`]), by group
+    /// key, where agents hold more than one set of skills.
     any_skills: Option<Vec<(GroupKey, GroupIndex)>>,
 }
 
@@ -369,7 +377,7 @@ impl QueueIndex {
     fn insert(&mut self, key: GroupKey, rank: RankKey, position: u32, agent: u32) {
         self.group(key).insert(rank, position, agent);
         if self.any_skills.is_some() {
-            if let Some(group) = self.any_skills_group(key.class) {
+            if let Some(group) = self.any_skills_group(key) {
                 group.insert(rank, position, agent);
             }
         }
@@ -379,7 +387,7 @@ impl QueueIndex {
     fn remove(&mut self, key: GroupKey, rank: RankKey, position: u32, agent: u32) {
         self.group(key).remove(rank, position, agent);
         if self.any_skills.is_some() {
-            if let Some(group) = self.any_skills_group(key.class) {
+            if let Some(group) = self.any_skills_group(key) {
                 group.remove(rank, position, agent);
             }
         }
@@ -390,21 +398,21 @@ impl QueueIndex {
     fn rerank(&mut self, key: GroupKey, old: RankKey, new: RankKey, position: u32, agent: u32) {
         self.group(key).rerank(old, new, position, agent);
         if self.any_skills.is_some() {
-            if let Some(group) = self.any_skills_group(key.class) {
+            if let Some(group) = self.any_skills_group(key) {
                 group.rerank(old, new, position, agent);
             }
         }
     }
 
-    /// The group of every member in presence class `class`, made on first
-    /// use, where agents hold more than one set of skills.
+    /// The group of every member of group `key` whatever their skills,
+    /// made on first use, where agents hold more than one set of skills.
     #[inline(never)]
-    fn any_skills_group(&mut self, class: u8) -> Option<&mut GroupIndex> {
+    fn any_skills_group(&mut self, key: GroupKey) -> Option<&mut GroupIndex> {
         let (method, voice) = (self.method, self.voice);
         let groups = self.any_skills.as_mut()?;
         let key = GroupKey {
             skills: GroupKey::ANY_SKILLS,
-            class,
+            ..key
         };
         let at = match groups.binary_search_by_key(&key, |&(k, _)| k) {
             Ok(at) => at,
@@ -573,12 +581,41 @@ impl Switchboard {
     fn rank_key(&self, a: usize) -> Option<RankKey> {
         let agent = &self.state.agents[a];
         let class = self.cfg.presence_class.get(agent.presence).copied()??;
-        (agent.signed_in && agent.connected && !agent.at_limit).then(|| RankKey {
+        if !agent.signed_in || !agent.connected || agent.at_limit {
+            return None;
+        }
+        let no_room = if agent.profiles.is_empty() {
+            self.cfg.profile_bits
+        } else {
+            self.profiles_without_room(a)?
+        };
+        Some(RankKey {
             free: agent.free_units(),
             last_assignment: agent.last_assignment,
             last_release: agent.last_release,
             class,
+            no_room,
         })
+    }
+
+    /// The profiles agent `a` has no room in ([`RankKey::no_room`]), or
+    /// `None` when a full profile that blocks assignment keeps all work
+    /// away (C2).
+    #[inline(never)]
+    fn profiles_without_room(&self, a: usize) -> Option<u64> {
+        // Every profile counted as without room, until held with room.
+        let mut no_room = self.cfg.profile_bits;
+        for held in &self.state.agents[a].profiles {
+            if !held.full() {
+                let profile = u32::try_from(held.profile).unwrap_or(u32::MAX);
+                no_room &= !1_u64.checked_shl(profile).unwrap_or(0);
+            } else if (self.cfg.profiles.get_index(held.profile))
+                .is_some_and(|(_, profile)| profile.blocks_assignment)
+            {
+                return None;
+            }
+        }
+        Some(no_room)
     }
 
     /// Brings agent `a`'s index entries in line with their state. Cheap when
@@ -591,8 +628,8 @@ impl Switchboard {
         }
         let agent = u32::try_from(a).unwrap_or(u32::MAX);
         match (old, new) {
-            (Some(old), Some(new)) if old.class == new.class => {
-                let key = self.group_key(a, new.class);
+            (Some(old), Some(new)) if (old.class, old.no_room) == (new.class, new.no_room) => {
+                let key = self.group_key(a, new);
                 for &(q, position) in &self.state.memberships[a] {
                     let index = &mut self.state.queues[q].index;
                     index.rerank(key, old, new, position, agent);
@@ -604,7 +641,7 @@ impl Switchboard {
                     self.unrank(a, old);
                 }
                 if let Some(new) = new {
-                    let key = self.group_key(a, new.class);
+                    let key = self.group_key(a, new);
                     for &(q, position) in &self.state.memberships[a] {
                         let index = &mut self.state.queues[q].index;
                         index.insert(key, new, position, agent);
@@ -615,7 +652,9 @@ impl Switchboard {
         self.state.agents[a].ranked_as = new;
         // More room, or routable again: the agent's queues may offer now.
         // (Order alone never makes an item offerable.)
-        if new.is_some_and(|new| old.is_none_or(|old| new.free > old.free)) {
+        let more_room =
+            |old: RankKey, new: RankKey| new.free > old.free || old.no_room & !new.no_room != 0;
+        if new.is_some_and(|new| old.is_none_or(|old| more_room(old, new))) {
             self.stir_agent_queues(a);
         }
     }
@@ -623,25 +662,29 @@ impl Switchboard {
     /// Removes agent `a`'s entries ranked under `key` from every queue they are in.
     pub(crate) fn unrank(&mut self, a: usize, key: RankKey) {
         let agent = u32::try_from(a).unwrap_or(u32::MAX);
-        let group = self.group_key(a, key.class);
+        let group = self.group_key(a, key);
         for &(q, position) in &self.state.memberships[a] {
             let index = &mut self.state.queues[q].index;
             index.remove(group, key, position, agent);
         }
     }
 
-    /// The group agent `a` is in while their presence has class `class`.
-    /// Where every agent holds the same set of skills, the per-agent table
-    /// is not read: at 100,000 agents it is a cache miss, which cost an
-    /// expiry about 7 %.
+    /// The group agent `a` is in while ranked as `rank`. Where every
+    /// agent holds the same set of skills, the per-agent table is not
+    /// read: at 100,000 agents it is a cache miss, which cost an expiry
+    /// about 7 %.
     #[inline]
-    fn group_key(&self, a: usize, class: u8) -> GroupKey {
+    fn group_key(&self, a: usize, rank: RankKey) -> GroupKey {
         let skills = if self.cfg.skill_sets.len() <= 1 {
             0
         } else {
             self.cfg.skill_set_of.get(a).copied().unwrap_or(0)
         };
-        GroupKey { skills, class }
+        GroupKey {
+            skills,
+            class: rank.class,
+            no_room: rank.no_room,
+        }
     }
 
     /// Whether every index entry matches its agent's state (checked after
@@ -656,18 +699,22 @@ impl Switchboard {
                     .iter()
                     .filter(|&&(a, _)| {
                         self.state.agents[a].ranked_as.is_some_and(|key| {
-                            group.is_none_or(|group| self.group_key(a, key.class) == group)
+                            group.is_none_or(|group| self.group_key(a, key) == group)
                         })
                     })
                     .count()
             };
-            let in_class = |class: u8| {
+            let any_skills = |group: GroupKey| {
                 let members = queue.members.iter();
                 members
                     .filter(|&&(a, _)| {
-                        self.state.agents[a]
-                            .ranked_as
-                            .is_some_and(|key| key.class == class)
+                        self.state.agents[a].ranked_as.is_some_and(|key| {
+                            let skills = GroupKey::ANY_SKILLS;
+                            GroupKey {
+                                skills,
+                                ..self.group_key(a, key)
+                            } == group
+                        })
                     })
                     .count()
             };
@@ -680,7 +727,7 @@ impl Switchboard {
                 && queue.index.any_skills().is_none_or(|by_class| {
                     by_class
                         .iter()
-                        .all(|(key, group)| group.len() == Some(in_class(key.class)))
+                        .all(|(key, group)| group.len() == Some(any_skills(*key)))
                 })
         });
         agents_ok && sizes_ok

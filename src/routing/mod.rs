@@ -155,6 +155,11 @@ impl Switchboard {
         let item = &self.state.items[i];
         let required = &item.spec.required_skills;
         let classes = self.cfg.workstreams[item.workstream].classes;
+        let consumes = if item.profiles.is_empty() {
+            0
+        } else {
+            profile_bits(&item.profiles)
+        };
         let index = &self.state.queues[q].index;
         let groups = match index.any_skills() {
             Some(by_class) if required.is_empty() => by_class,
@@ -163,6 +168,7 @@ impl Switchboard {
         let mut best: Option<((u8, OrderKey), usize)> = None;
         for (key, group) in groups {
             if classes & 1 << key.class == 0
+                || key.no_room & consumes != 0
                 || !required.is_empty() && !self.cfg.holds_all(key.skills, required)
             {
                 continue;
@@ -231,6 +237,7 @@ impl Switchboard {
             last_assignment: u64::MAX,
             last_release: u64::MAX,
             class: 0,
+            no_room: 0,
         });
         let position = self.state.memberships[a]
             .iter()
@@ -307,4 +314,14 @@ impl Switchboard {
         self.state.cycle_due = true;
         Ok(())
     }
+}
+
+/// One bit for each of `profiles` among the first 64 (see
+/// [`RankKey::no_room`]).
+#[inline(never)]
+fn profile_bits(profiles: &[usize]) -> u64 {
+    profiles.iter().fold(0, |bits, &p| {
+        let bit = u32::try_from(p).map_or(None, |p| 1_u64.checked_shl(p));
+        bits | bit.unwrap_or(0)
+    })
 }
