@@ -607,8 +607,7 @@ impl Switchboard {
         let mut no_room = self.cfg.profile_bits;
         for held in &self.state.agents[a].profiles {
             if !held.full() {
-                let profile = u32::try_from(held.profile).unwrap_or(u32::MAX);
-                no_room &= !1_u64.checked_shl(profile).unwrap_or(0);
+                no_room &= !super::profile_bit(held.profile);
             } else if (self.cfg.profiles.get_index(held.profile))
                 .is_some_and(|(_, profile)| profile.blocks_assignment)
             {

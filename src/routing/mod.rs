@@ -146,8 +146,8 @@ impl Switchboard {
     /// [`Self::choose_agent`] through queue `q`'s index. Only the groups of
     /// members holding every skill the item requires, in a presence its
     /// workstream allows (P7), are looked at: for an item requiring no
-    /// skill, the groups of every member by presence class where there
-    /// are such groups. With more than one group, each group's best is
+    /// skill, the groups of every member by presence class and profile
+    /// room, where there are such groups. With more than one group, each group's best is
     /// found and the best of those taken, by declines and then by the
     /// method's order.
     fn choose_indexed(&self, q: usize, i: usize) -> Option<usize> {
@@ -320,8 +320,10 @@ impl Switchboard {
 /// [`RankKey::no_room`]).
 #[inline(never)]
 fn profile_bits(profiles: &[usize]) -> u64 {
-    profiles.iter().fold(0, |bits, &p| {
-        let bit = u32::try_from(p).map_or(None, |p| 1_u64.checked_shl(p));
-        bits | bit.unwrap_or(0)
-    })
+    profiles.iter().fold(0, |bits, &p| bits | profile_bit(p))
+}
+
+/// The bit of profile `p` in [`RankKey::no_room`]; none past the 64th.
+fn profile_bit(p: usize) -> u64 {
+    u32::try_from(p).map_or(0, |p| 1_u64.checked_shl(p).unwrap_or(0))
 }
