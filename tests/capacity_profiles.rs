@@ -59,6 +59,25 @@ fn chat_profile_config(limit: u32, agents: &[&str]) -> Config {
     )
 }
 
+/// Profiles `chat` and `sms` of one item each, workstreams `chat` and
+/// `sms` consuming them, and `agents` holding both.
+fn chat_and_sms_config(agents: &[&str]) -> Config {
+    config(
+        vec![
+            CapacityProfile::new("chat", 1),
+            CapacityProfile::new("sms", 1),
+        ],
+        vec![
+            ws("chat", Channel::Chat, &["chat"]),
+            ws("sms", Channel::Sms, &["sms"]),
+        ],
+        agents
+            .iter()
+            .map(|a| agent(a, &[("chat", None), ("sms", None)]))
+            .collect(),
+    )
+}
+
 /// Work `id` of workstream `workstream` in queue `q`.
 fn work(id: &str, workstream: &str) -> Input {
     Input::WorkArrived(Box::new(WorkItem::new(id, workstream, "q")))
@@ -268,17 +287,7 @@ fn c2_personal_limit_overrides_the_profile_limit() {
 
 #[test]
 fn c2_agent_with_several_profiles_has_room_in_each_separately() {
-    let mut h = Harness::new(config(
-        vec![
-            CapacityProfile::new("chat", 1),
-            CapacityProfile::new("sms", 1),
-        ],
-        vec![
-            ws("chat", Channel::Chat, &["chat"]),
-            ws("sms", Channel::Sms, &["sms"]),
-        ],
-        vec![agent("ada", &[("chat", None), ("sms", None)])],
-    ));
+    let mut h = Harness::new(chat_and_sms_config(&["ada"]));
     h.input(0, sign_in("ada"));
     assert_eq!(
         h.input(1, chat("c1")),
@@ -305,20 +314,7 @@ fn c2_agents_with_room_in_different_profiles_share_one_order() {
     // Queue indexes keep members apart by the profiles they have room in,
     // so work is not looked for among those without; highest capacity
     // still deals it in one order (all free units equal: by last offer).
-    let mut h = Harness::new(config(
-        vec![
-            CapacityProfile::new("chat", 1),
-            CapacityProfile::new("sms", 1),
-        ],
-        vec![
-            ws("chat", Channel::Chat, &["chat"]),
-            ws("sms", Channel::Sms, &["sms"]),
-        ],
-        vec![
-            agent("ada", &[("chat", None), ("sms", None)]),
-            agent("bob", &[("chat", None), ("sms", None)]),
-        ],
-    ));
+    let mut h = Harness::new(chat_and_sms_config(&["ada", "bob"]));
     h.input(0, sign_in("ada"));
     h.input(0, sign_in("bob"));
     let offered = |agent: &str, notification: u64| WorkLocation::Offered {
