@@ -6,14 +6,17 @@
 //! an agent on a break is left out, not stepped over at every choice (with
 //! a fifth of 10,000 agents Away, a dispatch cycle took 178,000
 //! instructions instead of 10,100). Each queue keeps its routable members
-//! in the orders its assignment methods need, one group of orders for each
-//! set of skills members hold and class of presence they are in: an item
-//! requiring a skill is looked for only among the groups holding it (with
-//! every item requiring a skill one agent in ten holds, a cycle at 10,000
-//! agents took 70 µs when everyone was stepped over, 1.35 µs grouped), and
-//! an item only among members in presences its workstream allows (see
-//! `config/presence_classes.rs`). An agent's entries are replaced whenever
-//! the values they are keyed by change ([`Switchboard::reindex`]).
+//! in the orders its assignment methods need, each bucketed by free units
+//! ([`Buckets`]), one group of orders for each set of skills members hold,
+//! class of presence they are in and set of profiles they have no room in
+//! ([`GroupKey`]): an item requiring a skill is looked for only among the
+//! groups holding it (with every item requiring a skill one agent in ten
+//! holds, a cycle at 10,000 agents took 70 µs when everyone was stepped
+//! over, 1.35 µs grouped), an item only among members in presences its
+//! workstream allows (see `config/presence_classes.rs`), and one consuming
+//! a profile only among members with room in it. An agent's entries are
+//! replaced whenever the values they are keyed by change
+//! ([`Switchboard::reindex`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -297,14 +300,16 @@ impl Buckets {
 }
 
 /// The routable members of one queue, one [`GroupIndex`] for each set of
-/// skills they hold (A4) and class of presence they are in (P7): an item
-/// that requires a skill is offered only to members who hold it, and one
-/// of a workstream that allows some presences only to members in them, and
-/// choosing one for it looks only at the groups that qualify, instead of
-/// stepping over everyone who does not.
+/// skills they hold (A4), class of presence they are in (P7) and set of
+/// profiles they have no room in (C2): an item that requires a skill is
+/// offered only to members who hold it, one of a workstream that allows
+/// some presences only to members in them, and one consuming a profile
+/// only to members with room in it; choosing one for it looks only at the
+/// groups that qualify, instead of stepping over everyone who does not.
 ///
 /// Where agents hold more than one set of skills, every member is kept
-/// once more in one group per class whatever their skills: an item that
+/// once more in one group per class and profile room whatever their
+/// skills: an item that
 /// requires no skill may go to any of them, and is looked for there
 /// instead of in every group (with 10,000 different sets, a cycle took
 /// 278 µs). That costs every change of rank a second update.
@@ -326,14 +331,7 @@ pub(crate) struct QueueIndex {
 /// emptied is not part of the order.
 impl PartialEq for QueueIndex {
     fn eq(&self, other: &Self) -> bool {
-        let any_filled = |index: &Self| -> Vec<(GroupKey, GroupIndex)> {
-            let groups = index.any_skills.iter().flatten();
-            groups
-                .filter(|(_, group)| group.len() != Some(0))
-                .cloned()
-                .collect()
-        };
-        self.filled().eq(other.filled()) && any_filled(self) == any_filled(other)
+        self.filled().eq(other.filled()) && self.any_skills_filled().eq(other.any_skills_filled())
     }
 }
 
@@ -361,6 +359,12 @@ impl QueueIndex {
             .filter(|(_, group)| group.len() != Some(0))
     }
 
+    /// The groups whatever the skills that have members, by group key.
+    fn any_skills_filled(&self) -> impl Iterator<Item = &(GroupKey, GroupIndex)> {
+        let groups = self.any_skills.iter().flatten();
+        groups.filter(|(_, group)| group.len() != Some(0))
+    }
+
     /// The groups, by group key.
     pub(crate) fn groups(&self) -> &[(GroupKey, GroupIndex)] {
         &self.groups
@@ -375,31 +379,29 @@ impl QueueIndex {
 
     /// Adds a member of group `key` ranked as `rank`.
     fn insert(&mut self, key: GroupKey, rank: RankKey, position: u32, agent: u32) {
-        self.group(key).insert(rank, position, agent);
-        if self.any_skills.is_some() {
-            if let Some(group) = self.any_skills_group(key) {
-                group.insert(rank, position, agent);
-            }
-        }
+        self.each_group(key, |group| group.insert(rank, position, agent));
     }
 
     /// Removes a member of group `key` ranked as `rank`.
     fn remove(&mut self, key: GroupKey, rank: RankKey, position: u32, agent: u32) {
-        self.group(key).remove(rank, position, agent);
-        if self.any_skills.is_some() {
-            if let Some(group) = self.any_skills_group(key) {
-                group.remove(rank, position, agent);
-            }
-        }
+        self.each_group(key, |group| group.remove(rank, position, agent));
     }
 
     /// Moves a member of group `key` from `old` to `new`.
     #[inline]
     fn rerank(&mut self, key: GroupKey, old: RankKey, new: RankKey, position: u32, agent: u32) {
-        self.group(key).rerank(old, new, position, agent);
+        self.each_group(key, |group| group.rerank(old, new, position, agent));
+    }
+
+    /// Applies `change` to group `key` and, where it is kept, to the
+    /// group of the same members whatever their skills. Whether that is
+    /// kept is asked first, inline: finding it is not.
+    #[inline]
+    fn each_group(&mut self, key: GroupKey, mut change: impl FnMut(&mut GroupIndex)) {
+        change(self.group(key));
         if self.any_skills.is_some() {
             if let Some(group) = self.any_skills_group(key) {
-                group.rerank(old, new, position, agent);
+                change(group);
             }
         }
     }
@@ -471,8 +473,9 @@ impl QueueIndex {
     }
 }
 
-/// The routable members of one queue holding one set of skills and in one
-/// class of presence, in the orders its methods need. Each order is kept
+/// The routable members of one queue holding one set of skills, in one
+/// class of presence and without room in the same profiles, in the orders
+/// its methods need. Each order is kept
 /// only when the queue's method uses it: every order kept costs two
 /// updates each time an agent is offered work or releases it.
 #[derive(Debug, Clone, Default, PartialEq)]
