@@ -12,7 +12,9 @@
 //! items in no order (as random ids arrive), so every arrival probes the
 //! large table of closed ids instead of being known new at once.
 //! `dispatch_queues/highest_capacity/<queues>` shares the 10,000 agents out
-//! among 1, 100 or 1,000 queues. `dispatch_delays/highest_capacity/<workstreams>`
+//! among 1, 100 or 1,000 queues, and `dispatch_memberships/highest_capacity/<queues>`
+//! makes each of them a member of 1, 10 or 50 queues.
+//! `dispatch_delays/highest_capacity/<workstreams>`
 //! runs the cycle beside 1, 30 or 300 workstreams with auto-close times of
 //! their own (4, 91 or 901 delays in use), and
 //! `dispatch_delays/poll_timeout/<workstreams>` asks the same engine for
@@ -113,6 +115,33 @@ fn dispatch_queues(c: &mut Criterion) {
                 black_box(cycle(&mut sb, moment(n), Ids::Counting.id(n), line))
             });
         });
+    }
+    group.finish();
+}
+
+/// `dispatch_memberships/highest_capacity/<queues>`: the cycle at 10,000
+/// agents who are each a member of 1, 10 or 50 queues, items arriving in
+/// the first. Each queue keeps its own index, so every change of an
+/// agent's rank updates each queue they are in, and every release wakes
+/// each of them: this cost grows with the memberships, by design.
+fn dispatch_memberships(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dispatch_memberships");
+    group.throughput(Throughput::Elements(1));
+    for queues in [1, 10, 50] {
+        let ids = agent_ids(10_000);
+        let mut sb = signed_in(Config {
+            workstreams: vec![Workstream::new("chat", Channel::Chat)],
+            queues: (0..queues)
+                .map(|q| Queue {
+                    method: Some(AssignmentMethod::HighestCapacity),
+                    ..Queue::new(line(q).1, ids.iter().cloned())
+                })
+                .collect(),
+            agents: ids.into_iter().map(Agent::new).collect(),
+            ..Config::default()
+        });
+        let id = BenchmarkId::new("highest_capacity", queues);
+        bench_cycle_on(&mut group, id, &mut sb);
     }
     group.finish();
 }
@@ -722,6 +751,7 @@ mod group {
         super::dispatch_forgetting,
         super::dispatch_scattered_ids,
         super::dispatch_queues,
+        super::dispatch_memberships,
         super::dispatch_delays,
         super::dispatch_away,
         super::dispatch_skills,
