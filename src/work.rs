@@ -147,6 +147,11 @@ impl Line {
         }
     }
 
+    /// Whether nothing is waiting.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
     /// Whether some waiting item needs no units.
     pub(crate) fn has_unitless(&self) -> bool {
         self.unitless > 0

@@ -17,6 +17,8 @@
 //! agent joins it. Nothing else makes an item offerable: a member's order
 //! does not, declines only take eligibility away, the session limit is not
 //! part of eligibility (A4), and configuration does not change after start.
+//! A member's changes leave a queue with an empty line quiet: a look at it
+//! offers nothing, and the item that joins its line wakes it.
 //! Waking too often costs a look; too rarely would change behaviour, so
 //! debug builds check, at every queue a cycle passes by, that a look would
 //! have offered nothing (`offers_nothing`); every debug-build test runs
@@ -106,10 +108,14 @@ impl Switchboard {
     }
 
     /// The next cycle, whenever it starts, looks at every queue agent `a`
-    /// is in.
+    /// is in that has work waiting. One with none offers nothing whatever
+    /// changed, and the next item to join its line wakes it: an agent in
+    /// 50 queues made each of their releases look at all 50.
     pub(crate) fn stir_agent_queues(&mut self, a: usize) {
         for &(q, _) in &self.state.memberships[a] {
-            self.state.quiet.wake(q);
+            if !self.state.queues[q].push.is_empty() {
+                self.state.quiet.wake(q);
+            }
         }
     }
 
