@@ -40,7 +40,9 @@
 //! `dispatch_full/<method>/<agents>` has 1,000, 10,000 or 100,000 agents
 //! each too full for another conversation, and 10 more with room take the
 //! work; `dispatch_profiles/highest_capacity/<agents>` is the same with
-//! capacity profiles: their chat profile full, their SMS one not.
+//! capacity profiles: their chat profile full, their SMS one not;
+//! `dispatch_escalations/highest_capacity/<agents>` has them each hold a
+//! chat escalated to voice, which keeps new chat away (C8).
 //! `dispatch_backlog/highest_capacity/<waiting>` is another cycle:
 //! 100, 10,000 or 100,000 items wait behind one nobody may take, and each
 //! closed conversation lets the next of them be offered and accepted.
@@ -486,6 +488,38 @@ fn dispatch_profiles(c: &mut Criterion) {
     group.finish();
 }
 
+/// `dispatch_escalations/highest_capacity/<agents>`: the cycle at 1,000,
+/// 10,000 or 100,000 agents who each hold a chat escalated to voice (C8:
+/// no new chat or voice work until it ends), with 90 units free, and 10
+/// more of 50 units who take the work. By free units the escalated come
+/// first (A1). Agents with an escalation in progress are not stepped over
+/// one by one, so the time should not grow with them.
+fn dispatch_escalations(c: &mut Criterion) {
+    let mut group = c.benchmark_group("dispatch_escalations");
+    group.throughput(Throughput::Elements(1));
+    for escalated in [1_000, 10_000, 100_000] {
+        let agents = agent_ids(escalated + 10)
+            .into_iter()
+            .enumerate()
+            .map(|(k, id)| Agent {
+                capacity_units: if k < escalated { 100 } else { 50 },
+                ..Agent::new(id)
+            })
+            .collect();
+        let config = one_queue(Workstream::new("chat", Channel::Chat), agents);
+        let mut sb = signed_in_after(config, escalated);
+        for k in 0..escalated {
+            let item = WorkItemId::new(format!("open{k}"));
+            sb.handle(start(), Input::Escalate { item })
+                .expect("escalate");
+            while sb.poll_output().is_some() {}
+        }
+        let id = BenchmarkId::new("highest_capacity", escalated);
+        bench_cycle_on(&mut group, id, &mut sb);
+    }
+    group.finish();
+}
+
 /// The engine of `config`, its first `full` agents signed in one by one
 /// and each given a conversation as they are, then the rest signed in.
 fn signed_in_after(config: Config, full: usize) -> Switchboard {
@@ -762,6 +796,7 @@ mod group {
         super::dispatch_busy,
         super::dispatch_full,
         super::dispatch_profiles,
+        super::dispatch_escalations,
         super::dispatch_backlog
     );
 }
