@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Channel, ProfileReset, WrapUpBlocking};
+use crate::config::{ProfileReset, WrapUpBlocking};
 use crate::conversation::ConversationState;
 use crate::error::InputError;
 use crate::ids::{ProfileId, WorkItemId};
@@ -64,12 +64,10 @@ impl Switchboard {
         if agent.free_units() < item.units || self.blocked(a) {
             return false;
         }
-        let channel = self.cfg.workstreams[item.workstream].channel;
         if agent.escalations > 0
-            && matches!(
-                channel,
-                Channel::Chat | Channel::PersistentChat | Channel::Voice
-            )
+            && self.cfg.workstreams[item.workstream]
+                .channel
+                .kept_from_escalated()
         {
             return false; // C8: no new chat or voice work during an escalation
         }
@@ -275,6 +273,7 @@ impl Switchboard {
         if on {
             self.state.items[i].escalated = true;
             self.state.agents[agent].escalations += 1;
+            self.reindex(agent);
         } else {
             self.end_escalation(i);
         }
@@ -289,6 +288,7 @@ impl Switchboard {
         if let Place::Assigned { agent, .. } = self.state.items[i].place {
             let state = &mut self.state.agents[agent];
             state.escalations = state.escalations.saturating_sub(1);
+            self.reindex(agent);
             self.start_cycle_for_agent(agent);
         }
     }

@@ -1388,6 +1388,44 @@ fn c8_escalated_agent_takes_no_chat_or_voice_work_until_the_escalation_ends() {
 }
 
 #[test]
+fn c8_escalating_agents_are_passed_by_for_chat_and_ranked_again_when_it_ends() {
+    // Queue indexes keep escalating members apart: chat is not looked for
+    // among them, SMS is, and the end of the escalation puts them back
+    // where their free units rank them.
+    let mut c = channels_config();
+    c.agents.push(Agent {
+        capacity_units: 50,
+        ..Agent::new("bob")
+    });
+    c.queues[0].members.push("bob".into());
+    let mut h = Harness::new(c);
+    h.input(0, sign_in("ada"));
+    h.input(0, sign_in("bob"));
+    // ada, 100 units free against bob's 50.
+    assert_eq!(
+        h.input(1, chat("c1")),
+        vec![queued("c1"), chat_alert(1, "ada", "c1", 121)]
+    );
+    h.input(2, accept(1));
+    assert_eq!(h.input(3, escalate("c1")), vec![]);
+    // ada has 90 free, the most, but is escalating.
+    assert_eq!(
+        h.input(4, chat("c2")),
+        vec![queued("c2"), chat_alert(2, "bob", "c2", 124)]
+    );
+    assert_eq!(
+        h.input(5, work("s1", "sms")),
+        vec![queued("s1"), sms_alert(3, "ada", "s1", 125)]
+    );
+    assert_eq!(h.input(6, escalation_ended("c1")), vec![]);
+    // ada, 80 free (c1 and s1), against bob's 40.
+    assert_eq!(
+        h.input(7, chat("c3")),
+        vec![queued("c3"), chat_alert(4, "ada", "c3", 127)]
+    );
+}
+
+#[test]
 fn c8_escalation_ends_with_the_conversation() {
     let mut h = Harness::new(channels_config());
     h.input(0, sign_in("ada"));

@@ -188,6 +188,15 @@ impl Channel {
         !matches!(self, Channel::Chat | Channel::Voice | Channel::Record)
     }
 
+    /// Channels an agent with an escalation to voice or video in progress
+    /// takes no new work on (C8).
+    pub(crate) fn kept_from_escalated(self) -> bool {
+        matches!(
+            self,
+            Channel::Chat | Channel::PersistentChat | Channel::Voice
+        )
+    }
+
     /// Channels where affinity is on by default (A7).
     pub fn default_affinity(self) -> bool {
         self.is_asynchronous()

@@ -8,14 +8,15 @@
 //! instructions instead of 10,100). Each queue keeps its routable members
 //! in the orders its assignment methods need, each bucketed by free units
 //! ([`Buckets`]), one group of orders for each set of skills members hold,
-//! class of presence they are in and set of profiles they have no room in
-//! ([`GroupKey`]): an item requiring a skill is looked for only among the
-//! groups holding it (with every item requiring a skill one agent in ten
-//! holds, a cycle at 10,000 agents took 70 µs when everyone was stepped
-//! over, 1.35 µs grouped), an item only among members in presences its
-//! workstream allows (see `config/presence_classes.rs`), and one consuming
-//! a profile only among members with room in it. An agent's entries are
-//! replaced whenever the values they are keyed by change
+//! class of presence they are in, set of profiles they have no room in and
+//! whether they are escalating ([`GroupKey`]): an item requiring a skill is
+//! looked for only among the groups holding it (with every item requiring a
+//! skill one agent in ten holds, a cycle at 10,000 agents took 70 µs when
+//! everyone was stepped over, 1.35 µs grouped), an item only among members
+//! in presences its workstream allows (see `config/presence_classes.rs`),
+//! one consuming a profile only among members with room in it, and chat or
+//! voice work only among members not escalating a conversation (C8). An
+//! agent's entries are replaced whenever the values they are keyed by change
 //! ([`Switchboard::reindex`]).
 
 use serde::{Deserialize, Serialize};
@@ -40,11 +41,21 @@ pub(crate) struct RankKey {
     /// The profiles the agent has no room in, not holding them or at their
     /// limit (C2): one bit for each of the first 64 profiles configured.
     pub(crate) no_room: u64,
+    /// Whether a conversation of theirs is escalated to voice or video,
+    /// which keeps new chat and voice work away (C8).
+    pub(crate) escalating: bool,
+}
+
+impl RankKey {
+    /// What, besides the skill set, decides the group the agent is in.
+    fn group(self) -> (u8, u64, bool) {
+        (self.class, self.no_room, self.escalating)
+    }
 }
 
 /// Which group of a queue's index a member is in: the number of the set of
-/// skills they hold (A4), the class of their presence (P7), and the
-/// profiles they have no room in (C2).
+/// skills they hold (A4), the class of their presence (P7), the profiles
+/// they have no room in (C2), and whether they are escalating (C8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct GroupKey {
     /// The skill-set number ([`Compiled::skill_sets`](crate::config::Compiled)).
@@ -54,6 +65,9 @@ pub(crate) struct GroupKey {
     /// The profiles members have no room in ([`RankKey::no_room`]): an
     /// item consuming one of them is not looked for in the group.
     pub(crate) no_room: u64,
+    /// Whether members are escalating ([`RankKey::escalating`]): chat and
+    /// voice work is not looked for in the group.
+    pub(crate) escalating: bool,
 }
 
 impl GroupKey {
@@ -598,6 +612,7 @@ impl Switchboard {
             last_release: agent.last_release,
             class,
             no_room,
+            escalating: agent.escalations > 0,
         })
     }
 
@@ -630,7 +645,7 @@ impl Switchboard {
         }
         let agent = u32::try_from(a).unwrap_or(u32::MAX);
         match (old, new) {
-            (Some(old), Some(new)) if (old.class, old.no_room) == (new.class, new.no_room) => {
+            (Some(old), Some(new)) if old.group() == new.group() => {
                 let key = self.group_key(a, new);
                 for &(q, position) in &self.state.memberships[a] {
                     let index = &mut self.state.queues[q].index;
@@ -654,8 +669,11 @@ impl Switchboard {
         self.state.agents[a].ranked_as = new;
         // More room, or routable again: the agent's queues may offer now.
         // (Order alone never makes an item offerable.)
-        let more_room =
-            |old: RankKey, new: RankKey| new.free > old.free || old.no_room & !new.no_room != 0;
+        let more_room = |old: RankKey, new: RankKey| {
+            new.free > old.free
+                || old.no_room & !new.no_room != 0
+                || old.escalating && !new.escalating
+        };
         if new.is_some_and(|new| old.is_none_or(|old| more_room(old, new))) {
             self.stir_agent_queues(a);
         }
@@ -686,6 +704,7 @@ impl Switchboard {
             skills,
             class: rank.class,
             no_room: rank.no_room,
+            escalating: rank.escalating,
         }
     }
 

@@ -145,16 +145,19 @@ impl Switchboard {
 
     /// [`Self::choose_agent`] through queue `q`'s index. Only the groups of
     /// members holding every skill the item requires, in a presence its
-    /// workstream allows (P7), are looked at: for an item requiring no
-    /// skill, the groups of every member by presence class and profile
-    /// room, where there are such groups. With more than one group, each group's best is
-    /// found and the best of those taken, by declines and then by the
-    /// method's order.
+    /// workstream allows (P7), with room in the profiles it consumes (C2)
+    /// and, for chat or voice work, not escalating (C8) are looked at; for
+    /// an item requiring no skill, the groups of every member whatever
+    /// their skills, where there are such groups. With more than one group,
+    /// each group's best is found and the best of those taken, by declines
+    /// and then by the method's order.
     fn choose_indexed(&self, q: usize, i: usize) -> Option<usize> {
         let method = self.method(q, i);
         let item = &self.state.items[i];
         let required = &item.spec.required_skills;
-        let classes = self.cfg.workstreams[item.workstream].classes;
+        let workstream = &self.cfg.workstreams[item.workstream];
+        let classes = workstream.classes;
+        let kept_from_escalating = workstream.channel.kept_from_escalated();
         let consumes = if item.profiles.is_empty() {
             0
         } else {
@@ -169,6 +172,7 @@ impl Switchboard {
         for (key, group) in groups {
             if classes & 1 << key.class == 0
                 || key.no_room & consumes != 0
+                || key.escalating && kept_from_escalating
                 || !required.is_empty() && !self.cfg.holds_all(key.skills, required)
             {
                 continue;
@@ -238,6 +242,7 @@ impl Switchboard {
             last_release: u64::MAX,
             class: 0,
             no_room: 0,
+            escalating: false,
         });
         let position = self.state.memberships[a]
             .iter()
