@@ -17,7 +17,7 @@ use crate::items::Items;
 use crate::offers::Offers;
 use crate::output::Output;
 use crate::presence::PresenceReason;
-use crate::routing::{QueueIndex, QuietQueues};
+use crate::routing::{Membership, QueueIndex, QuietQueues};
 use crate::sessions::Sessions;
 use crate::template::MAX_TIMEOUT_SECS;
 use crate::timer::{Timer, Timers};
@@ -57,7 +57,7 @@ pub(crate) struct State {
     /// Members and waiting work, by queue index.
     pub(crate) queues: Vec<QueueState>,
     /// Queues each agent is a member of, with their position there, by agent index.
-    pub(crate) memberships: Vec<Vec<(usize, u32)>>,
+    pub(crate) memberships: Vec<Vec<Membership>>,
     /// Pending notifications, by id: ids rise, so this is also issue order.
     pub(crate) offers: Offers,
     /// Open sessions, with their agents.
@@ -168,7 +168,7 @@ impl Switchboard {
                 };
                 for &a in &queue.members {
                     state.members.push((a, state.next_position));
-                    memberships[a].push((q, state.next_position));
+                    memberships[a].push(Membership::new(q, state.next_position));
                     state.next_position += 1;
                 }
                 state

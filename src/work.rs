@@ -13,7 +13,7 @@ use crate::error::{IdKind, InputError};
 use crate::ids::{NotificationId, SessionId, WorkItemId};
 use crate::input::WorkItem;
 use crate::output::{NotificationEnd, Output, RerouteReason};
-use crate::routing::QueueIndex;
+use crate::routing::{QueueIndex, RankKey};
 use crate::sorted_ring::SortedRing;
 use crate::sorted_vec;
 use crate::switchboard::Switchboard;
@@ -185,7 +185,7 @@ impl From<Line> for BTreeSet<WaitKey> {
 }
 
 /// One queue's members and waiting work.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct QueueState {
     /// Member agents with their positions, in queue order (A1).
     pub(crate) members: Vec<(usize, u32)>,
@@ -194,10 +194,27 @@ pub(crate) struct QueueState {
     /// Routable members, ranked (A1); rebuilt on restore, not saved.
     #[serde(skip)]
     pub(crate) index: QueueIndex,
+    /// Members whose rank changed while no work waited here, each with
+    /// the rank the index still holds them under: it catches up when work
+    /// joins the line (see `routing/lagging.rs`). Empty while work waits.
+    #[serde(skip)]
+    pub(crate) lagging: Vec<(u32, Option<RankKey>)>,
     /// Waiting for automatic assignment, in order (A2).
     pub(crate) push: Line,
     /// Waiting for a pick or a supervisor: pick-mode work and parked work (A6, T6).
     pub(crate) held: BTreeSet<WaitKey>,
+}
+
+/// Equal when what a snapshot saves is: the index follows from the
+/// members' ranks (checked after every input in debug builds) and lags
+/// by when work last waited, so it is not compared.
+impl PartialEq for QueueState {
+    fn eq(&self, other: &Self) -> bool {
+        self.members == other.members
+            && self.next_position == other.next_position
+            && self.push == other.push
+            && self.held == other.held
+    }
 }
 
 /// Values for slugs (N3): the item, its queue and any linked contact.
@@ -407,6 +424,7 @@ impl Switchboard {
         if pick {
             self.state.queues[queue].held.insert(key);
         } else {
+            self.catch_up(queue);
             self.state.queues[queue].push.insert(key, units);
             self.start_cycle_for_queue(queue);
         }
@@ -445,13 +463,16 @@ impl Switchboard {
         self.enter(i, ConversationState::Open);
         let item = &self.state.items[i];
         let key = item.wait_key(i);
-        let queue = &mut self.state.queues[item.queue];
-        if item.parked || self.cfg.workstreams[item.workstream].distribution == Distribution::Pick {
-            queue.held.insert(key);
+        let (q, units) = (item.queue, item.units);
+        let held =
+            item.parked || self.cfg.workstreams[item.workstream].distribution == Distribution::Pick;
+        if held {
+            self.state.queues[q].held.insert(key);
         } else {
-            queue.push.insert(key, item.units);
+            self.catch_up(q);
+            self.state.queues[q].push.insert(key, units);
         }
-        self.start_cycle_for_queue(item.queue);
+        self.start_cycle_for_queue(q);
     }
 
     /// Takes assigned work away from its agent and puts it back in its queue,

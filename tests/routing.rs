@@ -206,6 +206,47 @@ fn a1_highest_capacity_prefers_most_free_units_then_earliest_assignment_then_que
 }
 
 #[test]
+fn a1_a_queue_nothing_waited_in_ranks_its_members_as_they_stand_when_work_arrives() {
+    // ada and bob are in q and r. While nothing waits in r its index lags
+    // behind their ranks; work arriving there finds them as they stand.
+    let mut config = chat_config(&["ada", "bob"]);
+    config
+        .queues
+        .push(Queue::new("r", ["ada", "bob"].map(AgentId::new)));
+    let mut h = Harness::new(config);
+    h.input(0, sign_in("ada"));
+    h.input(0, sign_in("bob"));
+    // In q: c1 ada (a tie; queue order), c2 bob (100 free against 90),
+    // c3 ada (90 each; ada was offered work first).
+    for (n, agent) in [(1, "ada"), (2, "bob"), (3, "ada")] {
+        let item = format!("c{n}");
+        assert_eq!(
+            h.input(n, chat(&item)),
+            vec![
+                queued(&item),
+                chat_alert(n.unsigned_abs(), agent, &item, n + 120)
+            ]
+        );
+    }
+    let in_r = |item: &str| Input::WorkArrived(Box::new(WorkItem::new(item, "chat", "r")));
+    let offered_in_r = |id, agent: &str, item: &str, deadline| {
+        let queued = Output::WorkQueued {
+            item: item.into(),
+            queue: "r".into(),
+        };
+        let mut alert = chat_notification(id, agent, item, deadline);
+        alert.fields = fields(&[("Language", ""), ("Queue", "r")]);
+        vec![queued, Output::Notify(Box::new(alert))]
+    };
+    // In r: bob, 90 free against ada's 80.
+    assert_eq!(h.input(4, in_r("r1")), offered_in_r(4, "bob", "r1", 124));
+    // r's index holds bob as he was before r1 (90 free) until work waits
+    // there again; he leaves r from there, and r's next item is ada's.
+    assert_eq!(h.input(5, remove_member("r", "bob")), vec![]);
+    assert_eq!(h.input(6, in_r("r2")), offered_in_r(5, "ada", "r2", 126));
+}
+
+#[test]
 fn a1_advanced_round_robin_rotates_through_the_queue_order_skipping_agents_without_room() {
     // bob has room for two chats only; free units play no part in the order.
     let mut h = Harness::new(queue_config(

@@ -2,9 +2,11 @@
 //! queue membership (A1–A4, C1, T6).
 
 mod index;
+mod lagging;
 mod quiet;
 
 pub(crate) use index::{GroupIndex, QueueIndex, RankKey};
+pub(crate) use lagging::Membership;
 pub(crate) use quiet::QuietQueues;
 
 use chrono::{DateTime, Utc};
@@ -246,8 +248,8 @@ impl Switchboard {
         });
         let position = self.state.memberships[a]
             .iter()
-            .find(|&&(mq, _)| mq == q)
-            .map_or(u32::MAX, |&(_, position)| position);
+            .find(|m| m.queue == q)
+            .map_or(u32::MAX, |m| m.position);
         match method {
             AssignmentMethod::HighestCapacity => (-key.free, key.last_assignment, position),
             AssignmentMethod::AdvancedRoundRobin => (0, key.last_assignment, position),
@@ -267,7 +269,7 @@ impl Switchboard {
             .get_index_of(queue)
             .ok_or_else(|| InputError::UnknownQueue(queue.clone()))?;
         let a = self.agent_index(agent)?;
-        if self.state.memberships[a].iter().any(|&(mq, _)| mq == q) {
+        if self.state.memberships[a].iter().any(|m| m.queue == q) {
             return Err(InputError::AlreadyMember {
                 queue: queue.clone(),
                 agent: agent.clone(),
@@ -277,12 +279,9 @@ impl Switchboard {
         let position = state.next_position;
         state.next_position += 1;
         state.members.push((a, position));
-        self.state.memberships[a].push((q, position));
-        // Re-enter the indexes with the new membership.
-        if let Some(key) = self.state.agents[a].ranked_as.take() {
-            self.unrank(a, key);
-        }
-        self.reindex(a);
+        self.state.memberships[a].push(Membership::new(q, position));
+        let rank = self.state.agents[a].ranked_as;
+        self.move_entry(q, position, a, None, rank);
         self.start_cycle_for_queue(q);
         Ok(())
     }
@@ -300,21 +299,19 @@ impl Switchboard {
             .get_index_of(queue)
             .ok_or_else(|| InputError::UnknownQueue(queue.clone()))?;
         let a = self.agent_index(agent)?;
-        let Some(slot) = self.state.memberships[a]
-            .iter()
-            .position(|&(mq, _)| mq == q)
-        else {
+        let Some(slot) = self.state.memberships[a].iter().position(|m| m.queue == q) else {
             return Err(InputError::NotMember {
                 queue: queue.clone(),
                 agent: agent.clone(),
             });
         };
-        if let Some(key) = self.state.agents[a].ranked_as.take() {
-            self.unrank(a, key);
-        }
-        self.state.memberships[a].remove(slot);
+        let held_as = self.held_as(q, a);
+        let position = self.state.memberships[a].remove(slot).position;
+        self.state.queues[q]
+            .lagging
+            .retain(|&(member, _)| member as usize != a);
+        self.move_entry(q, position, a, held_as, None);
         self.state.queues[q].members.retain(|&(m, _)| m != a);
-        self.reindex(a);
         // One member fewer never lets a queue offer more.
         self.state.cycle_due = true;
         Ok(())

@@ -112,7 +112,8 @@ impl Switchboard {
     /// changed, and the next item to join its line wakes it: an agent in
     /// 50 queues made each of their releases look at all 50.
     pub(crate) fn stir_agent_queues(&mut self, a: usize) {
-        for &(q, _) in &self.state.memberships[a] {
+        for membership in &self.state.memberships[a] {
+            let q = membership.queue;
             if !self.state.queues[q].push.is_empty() {
                 self.state.quiet.wake(q);
             }

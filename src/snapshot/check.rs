@@ -74,8 +74,8 @@ impl Switchboard {
                 item(key.3)?;
             }
         }
-        for &(q, _) in state.memberships.iter().flatten() {
-            within("queue", q, queues)?;
+        for membership in state.memberships.iter().flatten() {
+            within("queue", membership.queue, queues)?;
         }
         for offer in state.offers.values() {
             within("agent", offer.agent, agents)?;
