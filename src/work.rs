@@ -205,9 +205,9 @@ pub(crate) struct QueueState {
     pub(crate) held: BTreeSet<WaitKey>,
 }
 
-/// Equal when what a snapshot saves is: the index follows from the
-/// members' ranks (checked after every input in debug builds) and lags
-/// by when work last waited, so it is not compared.
+/// Equal when the parts a snapshot saves are. The index is not compared:
+/// it follows from the members' ranks (checked after every input in
+/// debug builds) and lags by when work last waited.
 impl PartialEq for QueueState {
     fn eq(&self, other: &Self) -> bool {
         self.members == other.members
