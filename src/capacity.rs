@@ -288,8 +288,9 @@ impl Switchboard {
         if let Place::Assigned { agent, .. } = self.state.items[i].place {
             let state = &mut self.state.agents[agent];
             state.escalations = state.escalations.saturating_sub(1);
+            // Out of escalation: `reindex` wakes the queues it may now take from.
             self.reindex(agent);
-            self.start_cycle_for_agent(agent);
+            self.state.cycle_due = true;
         }
     }
 }
