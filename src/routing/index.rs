@@ -19,6 +19,8 @@
 //! agent's entries are replaced whenever the values they are keyed by change
 //! ([`Switchboard::reindex`]).
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::config::AssignmentMethod;
@@ -742,13 +744,23 @@ impl Switchboard {
     pub(crate) fn indexes_consistent(&self) -> bool {
         let agents_ok = (0..self.state.agents.len())
             .all(|a| self.state.agents[a].ranked_as == self.rank_key(a));
-        let sizes_ok = self.state.queues.iter().enumerate().all(|(q, queue)| {
+        let sizes_ok = self.state.queues.iter().all(|queue| {
+            // The rank the index holds each member under: as noted, or
+            // as they stand (`lagging_consistent` checks the notes).
+            let noted: HashMap<usize, Option<RankKey>> = (queue.lagging.iter())
+                .map(|&(agent, held_as)| (agent as usize, held_as))
+                .collect();
+            let held_as = |a: usize| {
+                noted
+                    .get(&a)
+                    .copied()
+                    .unwrap_or(self.state.agents[a].ranked_as)
+            };
             // Members by the group the index holds them in.
             let count = |in_group: &dyn Fn(GroupKey) -> bool| {
                 (queue.members.iter())
                     .filter(|&&(a, _)| {
-                        self.held_as(q, a)
-                            .is_some_and(|key| in_group(self.group_key(a, key)))
+                        held_as(a).is_some_and(|key| in_group(self.group_key(a, key)))
                     })
                     .count()
             };

@@ -11,6 +11,8 @@
 //! ([`Switchboard::catch_up`]), each member once however often they
 //! changed.
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 
 use super::index::RankKey;
@@ -109,25 +111,22 @@ impl Switchboard {
     }
 
     /// Whether every queue's notes match its members' memberships: none
-    /// where work waits, and each lagging member noted once (checked after
-    /// every input in debug builds).
+    /// where work waits, each lagging member noted once, and nobody else
+    /// (checked after every input in debug builds, so in linear time).
     pub(crate) fn lagging_consistent(&self) -> bool {
+        let memberships = &self.state.memberships;
         let notes_ok = self.state.queues.iter().enumerate().all(|(q, queue)| {
+            let mut noted = HashSet::new();
             (queue.lagging.is_empty() || queue.push.is_empty())
-                && queue.lagging.iter().enumerate().all(|(k, &(agent, _))| {
+                && queue.lagging.iter().all(|&(agent, _)| {
                     let a = agent as usize;
-                    let once = !queue.lagging[..k].iter().any(|&(b, _)| b == agent);
-                    let flagged = (self.state.memberships.get(a).into_iter().flatten())
-                        .any(|m| m.queue == q && m.lagging);
-                    once && flagged
+                    noted.insert(a)
+                        && (memberships.get(a).into_iter().flatten())
+                            .any(|m| m.queue == q && m.lagging)
                 })
         });
-        let flags_ok = self.state.memberships.iter().enumerate().all(|(a, of)| {
-            of.iter().filter(|m| m.lagging).all(|m| {
-                let noted = &self.state.queues[m.queue].lagging;
-                noted.iter().any(|&(agent, _)| agent as usize == a)
-            })
-        });
-        notes_ok && flags_ok
+        let flags = memberships.iter().flatten().filter(|m| m.lagging).count();
+        let notes: usize = self.state.queues.iter().map(|q| q.lagging.len()).sum();
+        notes_ok && flags == notes
     }
 }
