@@ -2,13 +2,13 @@
 //!
 //! Every output names its agent and item, and every notification carries its
 //! template's labels, so text is cloned far more often than it is made. A
-//! [`Text`] clone never copies more than 16 bytes and, for most text, costs
-//! no atomic operation:
+//! [`Text`] clone copies 32 bytes and, for most text, costs no atomic
+//! operation:
 //!
 //! - text built into the crate (the built-in templates and presences,
 //!   default labels) is static: a clone copies a pointer;
 //! - text of up to 15 bytes (most ids: `"a17"`, `"w1024"`, `"queue-billing"`)
-//!   is held inline: a clone copies the 16 bytes, and making it allocates
+//!   is held inline: a clone copies the bytes, and making it allocates
 //!   nothing;
 //! - longer text is shared (`Arc`): a clone counts a reference, an atomic
 //!   operation, and making it allocates.
@@ -17,6 +17,15 @@
 //! form a text takes is invisible to the caller. Reference counts were
 //! measured at a sixth of a dispatch cycle before inline text (see
 //! `BENCHMARKS.md`).
+//!
+//! The inline bytes are a plain array beside the form, not inside it. Kept
+//! inside one 16-byte enum with the pointers, every copy of a text was a
+//! tag byte, seven bytes at an odd offset and eight more: the compiler moved
+//! the seven as two overlapping four-byte pieces through the stack and read
+//! them back before the stores had landed, a stall the processor pays on
+//! each read. Laid out apart (32 bytes), a dispatch cycle took 1.01 µs
+//! where it took 1.27 µs, at the price of expiry at scale and some memory
+//! (`BENCHMARKS.md`, session 16).
 
 use std::borrow::Borrow;
 use std::cmp::Ordering;
@@ -31,94 +40,30 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Immutable text that is cheap to clone. Compares, orders, hashes, prints
 /// and serialises as the `str` it holds.
 #[derive(Clone)]
-pub struct Text(Repr);
-
-/// The three forms; 16 bytes in all (checked by a test): the inline form's
-/// length byte takes values 0 to 15 only, and the other values tell the
-/// pointer forms apart.
-#[derive(Clone)]
-enum Repr {
-    /// A thin pointer to static text.
-    Static(&'static &'static str),
-    Inline(Inline),
-    /// A thin pointer to shared text, so that the form fits beside the
-    /// inline one.
-    Shared(Arc<Box<str>>),
+pub struct Text {
+    /// Inline text: its length, its bytes, then zeros; all zeros for the
+    /// other forms, so two inline texts are equal exactly when their
+    /// arrays are.
+    inline: [u8; INLINE + 1],
+    /// Where the text is.
+    form: Form,
 }
 
-/// Up to [`INLINE`] bytes of UTF-8, held in place; the bytes past `len`
-/// are zero, so two inline texts are equal exactly when their fields are.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Inline {
-    len: Len,
-    bytes: [u8; INLINE],
+/// Where a text's bytes are. 16 bytes: a tag and a pointer. (With the
+/// inline length beside the tag, the 16 bytes copied in pieces again, and
+/// the cycle ran 1.41 µs.)
+#[derive(Clone)]
+enum Form {
+    /// In [`Text::inline`].
+    Inline,
+    /// A thin pointer to static text.
+    Static(&'static &'static str),
+    /// A thin pointer to shared text.
+    Shared(Arc<Box<str>>),
 }
 
 /// The most bytes held inline.
 const INLINE: usize = 15;
-
-/// An inline length, 0 to 15: a type with 16 values leaves the rest of its
-/// byte for the enum to tell its forms apart in.
-#[derive(Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-enum Len {
-    L0,
-    L1,
-    L2,
-    L3,
-    L4,
-    L5,
-    L6,
-    L7,
-    L8,
-    L9,
-    L10,
-    L11,
-    L12,
-    L13,
-    L14,
-    L15,
-}
-
-/// Every [`Len`], indexed by its value.
-const LENS: [Len; INLINE + 1] = [
-    Len::L0,
-    Len::L1,
-    Len::L2,
-    Len::L3,
-    Len::L4,
-    Len::L5,
-    Len::L6,
-    Len::L7,
-    Len::L8,
-    Len::L9,
-    Len::L10,
-    Len::L11,
-    Len::L12,
-    Len::L13,
-    Len::L14,
-    Len::L15,
-];
-
-impl Inline {
-    /// Holds `text` in place, if it fits.
-    fn new(text: &str) -> Option<Self> {
-        let len = *LENS.get(text.len())?;
-        let mut bytes = [0; INLINE];
-        bytes[..text.len()].copy_from_slice(text.as_bytes());
-        Some(Self { len, bytes })
-    }
-
-    fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..self.len as usize]
-    }
-
-    fn as_str(&self) -> &str {
-        // The bytes were copied from a `str`; the check cannot fail, but
-        // safe code must make it.
-        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
-    }
-}
 
 impl Text {
     /// Text that lives for the whole program: cloning it costs nothing.
@@ -126,26 +71,34 @@ impl Text {
     /// `Text::from_static(&"Accept")`.
     #[must_use]
     pub const fn from_static(text: &'static &'static str) -> Self {
-        Self(Repr::Static(text))
+        Self {
+            inline: [0; INLINE + 1],
+            form: Form::Static(text),
+        }
     }
 
     /// The text.
     #[must_use]
     pub fn as_str(&self) -> &str {
-        match &self.0 {
-            Repr::Static(text) => text,
-            Repr::Inline(text) => text.as_str(),
-            Repr::Shared(text) => text,
+        match &self.form {
+            Form::Static(text) => text,
+            // The bytes were copied from a `str`; the check cannot fail,
+            // but safe code must make it.
+            Form::Inline => std::str::from_utf8(self.as_bytes()).unwrap_or_default(),
+            Form::Shared(text) => text,
         }
     }
 
     /// The text's bytes, without the UTF-8 check that inline text's
     /// [`as_str`](Self::as_str) makes: what hashing and comparing read.
     pub(crate) fn as_bytes(&self) -> &[u8] {
-        match &self.0 {
-            Repr::Static(text) => text.as_bytes(),
-            Repr::Inline(text) => text.as_bytes(),
-            Repr::Shared(text) => text.as_bytes(),
+        match &self.form {
+            Form::Static(text) => text.as_bytes(),
+            Form::Inline => {
+                let len = usize::from(self.inline[0]);
+                self.inline.get(1..=len).unwrap_or_default()
+            }
+            Form::Shared(text) => text.as_bytes(),
         }
     }
 
@@ -165,12 +118,33 @@ impl Text {
     /// text. Static and inline text own no shared memory, so are never the
     /// only copy.
     pub(crate) fn is_only_copy(&self) -> bool {
-        matches!(&self.0, Repr::Shared(text) if Arc::strong_count(text) == 1)
+        matches!(&self.form, Form::Shared(text) if Arc::strong_count(text) == 1)
     }
 
     /// A copy of part of this text, `range` in bytes on char boundaries.
     pub(crate) fn slice(&self, range: std::ops::Range<usize>) -> Self {
         Self::from(self.as_str().get(range).unwrap_or(""))
+    }
+
+    /// `text` held inline, if it fits.
+    fn inline(text: &str) -> Option<Self> {
+        let mut inline = [0; INLINE + 1];
+        inline
+            .get_mut(1..=text.len())?
+            .copy_from_slice(text.as_bytes());
+        inline[0] = u8::try_from(text.len()).ok()?;
+        Some(Self {
+            inline,
+            form: Form::Inline,
+        })
+    }
+
+    /// `text`, shared.
+    fn shared(text: Box<str>) -> Self {
+        Self {
+            inline: [0; INLINE + 1],
+            form: Form::Shared(Arc::new(text)),
+        }
     }
 }
 
@@ -203,19 +177,13 @@ impl Borrow<str> for Text {
 
 impl From<&str> for Text {
     fn from(text: &str) -> Self {
-        match Inline::new(text) {
-            Some(inline) => Self(Repr::Inline(inline)),
-            None => Self(Repr::Shared(Arc::new(Box::from(text)))),
-        }
+        Self::inline(text).unwrap_or_else(|| Self::shared(Box::from(text)))
     }
 }
 
 impl From<String> for Text {
     fn from(text: String) -> Self {
-        match Inline::new(&text) {
-            Some(inline) => Self(Repr::Inline(inline)),
-            None => Self(Repr::Shared(Arc::new(text.into_boxed_str()))),
-        }
+        Self::inline(&text).unwrap_or_else(|| Self::shared(text.into_boxed_str()))
     }
 }
 
@@ -229,8 +197,8 @@ impl From<Arc<str>> for Text {
 
 impl PartialEq for Text {
     fn eq(&self, other: &Self) -> bool {
-        match (&self.0, &other.0) {
-            (Repr::Inline(a), Repr::Inline(b)) => a == b,
+        match (&self.form, &other.form) {
+            (Form::Inline, Form::Inline) => self.inline == other.inline,
             _ => self.as_bytes() == other.as_bytes(),
         }
     }
@@ -346,8 +314,8 @@ mod tests {
         ] {
             assert_eq!(text.len(), bytes);
             for made in [Text::from(text), Text::from(text.to_owned())] {
-                assert_eq!(matches!(made.0, Repr::Inline(_)), bytes <= 15, "{text}");
-                assert_eq!(matches!(made.0, Repr::Shared(_)), bytes > 15, "{text}");
+                assert_eq!(matches!(made.form, Form::Inline), bytes <= 15, "{text}");
+                assert_eq!(matches!(made.form, Form::Shared(_)), bytes > 15, "{text}");
                 assert_eq!(made.as_str(), text);
                 assert_eq!((made.len(), made.is_empty()), (bytes, bytes == 0));
             }
@@ -414,10 +382,12 @@ mod tests {
 
     #[test]
     fn d7_static_text_is_as_small_as_shared_text() {
-        assert_eq!(std::mem::size_of::<Text>(), std::mem::size_of::<Arc<str>>());
-        assert_eq!(std::mem::size_of::<Option<Text>>(), 16);
+        // Every form takes the same 32 bytes: 16 for inline text, and the
+        // form with its pointer. `Option` costs nothing more.
+        assert_eq!(std::mem::size_of::<Text>(), 32);
+        assert_eq!(std::mem::size_of::<Option<Text>>(), 32);
         let text = Text::from_static(&"{customerName}");
-        assert!(matches!(text.clone().0, Repr::Static(_)));
+        assert!(matches!(text.clone().form, Form::Static(_)));
         assert_eq!(text.slice(1..13), "customerName");
     }
 }
