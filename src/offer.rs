@@ -15,10 +15,8 @@ use crate::output::{
     RerouteReason,
 };
 use crate::presence::{self, BaseStatus, PresenceReason};
-use crate::short_list::ShortList;
 use crate::switchboard::Switchboard;
 use crate::template::{DesktopMode, NotificationKind, Scenario, Template};
-use crate::text::Text;
 use crate::timer::{Timer, TimerKey};
 use crate::work::{Place, Slugs};
 
@@ -142,29 +140,29 @@ impl Switchboard {
                 .timers
                 .schedule_after(now, template.timeout_secs, Timer::OfferDeadline(id));
         let deadline = timer.map_or(DateTime::<Utc>::MAX_UTC, |key| key.at);
-        let mut notification = Box::new(Notification {
-            id,
-            agent: self.agent_id(a),
-            item: self.item_id(i),
-            kind,
-            scenario,
-            template: template_id.clone(),
-            title: Text::default(),
-            fields: ShortList::new(),
-            unresolved: ShortList::new(),
-            // A Toast's one action is "Open" (N1, T7, T8).
-            accept_label: if toast {
-                self.cfg.open_label.clone()
-            } else {
-                template.accept_label.clone()
-            },
-            reject_label: (template.effective_reject() && !toast)
-                .then(|| template.reject_label.clone()),
-            deadline,
-            show_countdown: template.effective_countdown(),
-            icon: template.icon.clone(),
-            desktop: self.desktop_copy(a, template),
-        });
+        // Filled in place: built whole and then boxed, the 600-byte
+        // notification was copied from the stack right after it was
+        // written there, and the copy waited for the writes.
+        let mut notification = Box::new(Notification::blank());
+        let n = &mut *notification;
+        n.id = id;
+        n.agent = self.agent_id(a);
+        n.item = self.item_id(i);
+        n.kind = kind;
+        n.scenario = scenario;
+        n.template = template_id.clone();
+        // A Toast's one action is "Open" (N1, T7, T8).
+        n.accept_label = if toast {
+            self.cfg.open_label.clone()
+        } else {
+            template.accept_label.clone()
+        };
+        n.reject_label =
+            (template.effective_reject() && !toast).then(|| template.reject_label.clone());
+        n.deadline = deadline;
+        n.show_countdown = template.effective_countdown();
+        n.icon = template.icon.clone();
+        n.desktop = self.desktop_copy(a, template);
         self.render(i, template, texts, &mut notification);
         let auto_accept = toast && template.auto_accept;
         let offer = Offer {

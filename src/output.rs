@@ -218,6 +218,30 @@ pub struct Notification {
     pub desktop: Option<DesktopNotification>,
 }
 
+impl Notification {
+    /// A notification with every field empty, for the engine to fill in
+    /// place.
+    pub(crate) fn blank() -> Self {
+        Self {
+            id: NotificationId(0),
+            agent: AgentId::default(),
+            item: WorkItemId::default(),
+            kind: NotificationKind::Alert,
+            scenario: Scenario::IncomingUnauthenticated,
+            template: TemplateId::default(),
+            title: Text::default(),
+            fields: ShortList::new(),
+            unresolved: ShortList::new(),
+            accept_label: Text::default(),
+            reject_label: None,
+            deadline: DateTime::<Utc>::MAX_UTC,
+            show_countdown: false,
+            icon: Text::default(),
+            desktop: None,
+        }
+    }
+}
+
 /// The desktop copy of a notification: no countdown, and no SVG icon (N6).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DesktopNotification {
