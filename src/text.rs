@@ -121,6 +121,14 @@ impl Text {
         matches!(&self.form, Form::Shared(text) if Arc::strong_count(text) == 1)
     }
 
+    /// Inline text as one number: its length in the top byte, then its
+    /// bytes. Two inline texts compare as these numbers compare when the
+    /// longer counts as the greater and texts of one length compare byte by
+    /// byte, without reading either as a slice. `None` for the other forms.
+    pub(crate) fn length_then_bytes(&self) -> Option<u128> {
+        matches!(self.form, Form::Inline).then(|| u128::from_be_bytes(self.inline))
+    }
+
     /// A copy of part of this text, `range` in bytes on char boundaries.
     pub(crate) fn slice(&self, range: std::ops::Range<usize>) -> Self {
         Self::from(self.as_str().get(range).unwrap_or(""))
