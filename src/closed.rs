@@ -23,7 +23,7 @@
 //!   (counters, case numbers, time-ordered ids) never touch the large table
 //!   on arrival. Other ids cost one probe, as before.
 //!
-//! Entries (an id and its arrival number, 24 bytes) sit in closing order in
+//! Entries (an id and its arrival number, 40 bytes) sit in closing order in
 //! a vector that is only ever appended to; the slots keep the hash bits
 //! that settling and growing need, so entries do not.
 
