@@ -14,8 +14,8 @@ use crate::transfer::TransferTarget;
 /// Serialises as `{"AgentSignedIn": {"agent": "ada"}}`, so an input log is a
 /// replayable JSON-lines file.
 ///
-/// The one large input, new work, is boxed: every input is then 64 bytes to
-/// move instead of 320, and the box becomes the item's record, so arrival
+/// The one large input, new work, is boxed: every input is then 80 bytes to
+/// move instead of 368, and the box becomes the item's record, so arrival
 /// copies nothing (`Input::from(item)` boxes it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -224,7 +224,7 @@ pub enum Input {
     /// A contact was added or changed (K2).
     ContactUpserted(Contact),
     /// Forget every closed work item (*ours*). A closed item keeps only its
-    /// id (about 90 bytes), so that inputs naming it are still refused as
+    /// id (about 60 bytes), so that inputs naming it are still refused as
     /// transitions from `Closed` and its id cannot arrive twice; a
     /// long-running host sends this now and then (say, daily) to let those
     /// ids go. Afterwards they are unknown (`UnknownWorkItem`) and may
@@ -235,7 +235,7 @@ pub enum Input {
     /// case numbers, time-ordered ids) is known new at once; any other id
     /// (a random GUID) costs one look into the closed ids, a cache miss
     /// once they number millions. Each closed id also stays in memory
-    /// (about 50 bytes) and costs every close a write into a table of
+    /// (about 60 bytes) and costs every close a write into a table of
     /// millions. Forgetting before the millions avoids both.
     ForgetClosed,
 }

@@ -69,7 +69,7 @@ pub(crate) type WaitKey = (bool, i32, u64, usize);
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ItemState {
     /// The item as it arrived, in the box it arrived in: kept, not copied
-    /// out (320 bytes) into the record.
+    /// out (368 bytes) into the record.
     pub(crate) spec: Box<WorkItem>,
     pub(crate) workstream: usize,
     pub(crate) queue: usize,
