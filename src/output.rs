@@ -220,7 +220,8 @@ pub struct Notification {
 
 impl Notification {
     /// A notification with every field empty, for the engine to fill in
-    /// place.
+    /// place (`Switchboard::notify` sets each field; a field added here
+    /// must be set there too, as no struct literal will ask for it).
     pub(crate) fn blank() -> Self {
         Self {
             id: NotificationId(0),
