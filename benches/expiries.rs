@@ -5,7 +5,8 @@
 //! every iteration beside the heap the last one left; this one builds one,
 //! and is the figure to compare before and after a change (run the two
 //! builds in turn). The first argument is the number of agents (default
-//! 100,000; ten offers each). Run it under callgrind with
+//! 100,000; ten offers each); a second, `handed_over`, takes the outputs
+//! with `tick_with` instead of draining them after `tick`. Run it under callgrind with
 //! `--toggle-collect='*Switchboard::tick*'` and 2,000 agents for the
 //! instructions of one expiry (the count divided by 20,000). See
 //! BENCHMARKS.md.
@@ -13,19 +14,20 @@
 mod engine;
 mod offers;
 
-use offers::{OFFERS_PER_AGENT, expire_all, loaded};
+use offers::{OFFERS_PER_AGENT, Take, expire_all, loaded};
 
 fn main() {
-    let agents: usize = std::env::args()
-        .skip(1)
-        .find(|a| a != "--bench")
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(100_000);
+    let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
+    let agents: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let take = match args.next().as_deref() {
+        Some("handed_over") => Take::HandedOver,
+        _ => Take::Drained,
+    };
     let expiries = agents * OFFERS_PER_AGENT;
     let mut sb = loaded(agents);
-    let spent = expire_all(&mut sb, agents);
+    let spent = expire_all(&mut sb, agents, take);
     println!(
-        "{expiries} expiries and reroutes at {agents} agents: {:?} each",
+        "{expiries} expiries and reroutes at {agents} agents, {take:?}: {:?} each",
         spent / u32::try_from(expiries).unwrap_or(u32::MAX).max(1)
     );
     // Dropping the engine is not part of an expiry.

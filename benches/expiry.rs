@@ -1,5 +1,7 @@
 //! Deadlines at scale: `tick` with nothing due while 1,000,000 offers are
-//! pending, and every one of those offers expiring and being rerouted.
+//! pending, and every one of those offers expiring and being rerouted in
+//! one tick, its outputs drained afterwards (`tick`) or handed over as
+//! they arise (`tick_with`, `expire_and_reroute_each_handed_over`).
 
 mod engine;
 mod offers;
@@ -7,10 +9,10 @@ mod offers;
 use std::time::Duration;
 
 use chrono::TimeDelta;
-use criterion::{Criterion, black_box, criterion_main};
+use criterion::{BenchmarkId, Criterion, black_box, criterion_main};
 
 use engine::start;
-use offers::{OFFERS_PER_AGENT, expire_all, loaded};
+use offers::{OFFERS_PER_AGENT, Take, expire_all, loaded};
 
 /// Pending offers: 100,000 agents with 10 each.
 const AGENTS: usize = 100_000;
@@ -29,17 +31,22 @@ fn expiry(c: &mut Criterion) {
         b.iter(|| black_box(sb.tick(early).is_ok()));
     });
     group.sample_size(10);
-    group.bench_function("expire_and_reroute_each/1000000", |b| {
-        b.iter_custom(|iterations| {
-            let mut spent = Duration::ZERO;
-            for _ in 0..iterations {
-                let mut sb = loaded(AGENTS);
-                spent += expire_all(&mut sb, AGENTS);
-            }
-            // Report per expiry-and-reroute.
-            spent / u32::try_from(OFFERS).unwrap_or(u32::MAX)
+    for (name, take) in [
+        ("expire_and_reroute_each", Take::Drained),
+        ("expire_and_reroute_each_handed_over", Take::HandedOver),
+    ] {
+        group.bench_function(BenchmarkId::new(name, OFFERS), |b| {
+            b.iter_custom(|iterations| {
+                let mut spent = Duration::ZERO;
+                for _ in 0..iterations {
+                    let mut sb = loaded(AGENTS);
+                    spent += expire_all(&mut sb, AGENTS, take);
+                }
+                // Report per expiry-and-reroute.
+                spent / u32::try_from(OFFERS).unwrap_or(u32::MAX)
+            });
         });
-    });
+    }
     group.finish();
 }
 

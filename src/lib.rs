@@ -16,6 +16,8 @@
 //! After every [`Switchboard::handle`] or [`Switchboard::tick`], drain
 //! [`Switchboard::poll_output`] until `None`, then sleep until
 //! [`Switchboard::poll_timeout`] (or the next event) and `tick` then.
+//! [`Switchboard::tick_with`] hands a tick's outputs to a closure as they
+//! arise instead, for ticks that fire many deadlines at once.
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
@@ -48,7 +50,8 @@
 //! ```
 //!
 //! ## Where things are
-//! - [`Switchboard`]: `new`, `handle`, `tick`, `poll_output`, `poll_timeout`, and queries.
+//! - [`Switchboard`]: `new`, `handle`, `tick`, `tick_with`, `poll_output`,
+//!   `poll_timeout`, and queries.
 //! - [`Input`] and [`Output`]: serde enums, so a log replays.
 //! - [`Config`] and its parts; [`ConfigError`] and [`InputError`].
 //! - [`Template`]: notification templates and the built-in catalogue.

@@ -291,6 +291,66 @@ impl Switchboard {
     /// past both the end of chrono's range less the longest delay and the
     /// reach of the deadlines inputs set; nothing changes.
     pub fn tick(&mut self, now: DateTime<Utc>) -> Result<(), InputError> {
+        self.tick_to(now, None)
+    }
+
+    /// [`tick`](Self::tick), handing every output to `sink` as it arises
+    /// (any still queued first) instead of queueing it for
+    /// [`poll_output`](Self::poll_output): the same outputs in the same
+    /// order, and the same engine afterwards (D5).
+    ///
+    /// A tick after a long pause, or in a simulation's jump, can fire
+    /// thousands of deadlines. `tick` holds all their outputs until the
+    /// host drains them; `tick_with` holds one deadline's at a time, and
+    /// the host meets each while it is still in cache. A million offers
+    /// expiring in one tick took about half the time this way
+    /// (`BENCHMARKS.md`, expiry).
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use switchboard::{Agent, Channel, Config, Input, Output, Queue, Switchboard, WorkItem, Workstream};
+    ///
+    /// let config = Config {
+    ///     workstreams: vec![Workstream::new("chat", Channel::Chat)],
+    ///     queues: vec![Queue::new("general", ["ada".into()])],
+    ///     agents: vec![Agent::new("ada")],
+    ///     ..Config::default()
+    /// };
+    /// let mut sb = Switchboard::new(config)?;
+    /// let t0 = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+    /// sb.handle(t0, Input::AgentSignedIn { agent: "ada".into() })?;
+    /// sb.handle(t0, Input::WorkArrived(Box::new(WorkItem::new("chat-1", "chat", "general"))))?;
+    ///
+    /// // An hour later: the outputs still queued, then the deadlines'.
+    /// let mut log = Vec::new();
+    /// sb.tick_with(t0 + TimeDelta::hours(1), |output| log.push(output))?;
+    /// assert!(matches!(log[0], Output::PresenceChanged { .. }));
+    /// assert!(log.iter().any(|o| matches!(o, Output::NotificationEnded { .. })));
+    /// assert_eq!(sb.poll_output(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`tick`](Self::tick); nothing changes, and `sink` is not called.
+    pub fn tick_with(
+        &mut self,
+        now: DateTime<Utc>,
+        mut sink: impl FnMut(Output),
+    ) -> Result<(), InputError> {
+        self.tick_to(now, Some(&mut sink))?;
+        while let Some(output) = self.state.outputs.pop_front() {
+            sink(output);
+        }
+        Ok(())
+    }
+
+    /// [`tick`](Self::tick), and with a `sink`, the outputs handed to it
+    /// after each deadline.
+    fn tick_to(
+        &mut self,
+        now: DateTime<Utc>,
+        sink: Option<&mut dyn FnMut(Output)>,
+    ) -> Result<(), InputError> {
         self.check_clock(now)?;
         // Near the end of chrono's range a tick may still reach every
         // deadline an accepted input can have set, and no further: beyond,
@@ -308,7 +368,7 @@ impl Switchboard {
         }
         self.state.latest = Some(now);
         if self.state.timers.any_due(now) {
-            self.fire_due(now);
+            self.fire_due(now, sink);
         }
         Ok(())
     }
@@ -316,9 +376,10 @@ impl Switchboard {
     /// Fires the deadlines due by `now`. Kept out of [`tick`](Self::tick),
     /// which hosts call far more often than anything is due: the idle call
     /// then sets up only its own few registers, not those of every handler
-    /// inlined here (idle tick 182 to 157 instructions).
+    /// inlined here (idle tick 182 to 157 instructions). With a `sink`,
+    /// the outputs go to it after each deadline's cycles.
     #[inline(never)]
-    fn fire_due(&mut self, now: DateTime<Utc>) {
+    fn fire_due(&mut self, now: DateTime<Utc>, mut sink: Option<&mut dyn FnMut(Output)>) {
         self.compact_outputs();
         while let Some((at, timer)) = self.state.timers.pop_due(now) {
             self.state.clock = at;
@@ -331,6 +392,11 @@ impl Switchboard {
                 Timer::EndOfDay => self.end_of_day(),
             }
             self.run_cycles(at);
+            if let Some(sink) = sink.as_deref_mut() {
+                while let Some(output) = self.state.outputs.pop_front() {
+                    sink(output);
+                }
+            }
         }
         debug_assert!(self.indexes_consistent(), "queue indexes out of step");
     }

@@ -687,6 +687,76 @@ fn d5_outputs_come_one_at_a_time_in_the_order_they_arose() {
     assert_eq!(sb.poll_output(), None);
 }
 
+#[test]
+fn d5_tick_with_hands_over_what_tick_would_queue_in_the_same_order() {
+    let mut h = three_offers();
+    h.sb.tick(at(300)).expect("tick");
+    let mut handed = three_offers().sb;
+    let mut got = Vec::new();
+    // Two ticks: the second fires deadlines the first one's deadlines set.
+    handed.tick_with(at(300), |o| got.push(o)).expect("tick");
+    assert_eq!(got, drain(&mut h.sb));
+    assert_eq!(
+        got,
+        vec![
+            ended(3, "cy", "f1", NotificationEnd::AssignedUnseen),
+            assigned("f1", "cy", true),
+            presence_changed("cy", "Available", "Busy", PresenceReason::Computed),
+            ended(1, "ada", "c1", NotificationEnd::AssignedUnseen),
+            assigned("c1", "ada", true),
+            presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
+            ended(2, "bob", "c2", NotificationEnd::AssignedUnseen),
+            assigned("c2", "bob", true),
+            presence_changed("bob", "Available", "Busy", PresenceReason::Computed),
+        ]
+    );
+    got.clear();
+    h.sb.tick(at(600)).expect("tick");
+    handed.tick_with(at(600), |o| got.push(o)).expect("tick");
+    assert_eq!(got, drain(&mut h.sb));
+    assert_eq!(got.len(), 12);
+    assert_eq!(got[2], fast_alert(4, "cy", "f1", 550));
+    assert_eq!(got[11], chat_alert(6, "bob", "c2", 720));
+    // Nothing is left queued, and the two engines are the same engine.
+    assert_eq!(handed.poll_output(), None);
+    assert_eq!(handed, h.sb);
+    assert_eq!(handed.poll_timeout(), Some(at(720)));
+}
+
+#[test]
+fn d5_tick_with_hands_over_outputs_still_queued_first() {
+    let mut sb = Switchboard::new(chat_config(&["ada"])).expect("valid");
+    sb.handle(at(0), sign_in("ada")).expect("sign in");
+    sb.handle(at(0), chat("c1")).expect("arrive");
+    // Nothing due: the queued outputs are handed over all the same.
+    let mut got = Vec::new();
+    sb.tick_with(at(60), |o| got.push(o)).expect("tick");
+    assert_eq!(
+        got,
+        vec![
+            signed_in("ada"),
+            queued("c1"),
+            chat_alert(1, "ada", "c1", 120)
+        ]
+    );
+    assert_eq!(sb.poll_output(), None);
+    // Queued before a deadline fires: they come before its outputs.
+    sb.handle(at(100), chat("c2")).expect("arrive");
+    got.clear();
+    sb.tick_with(at(120), |o| got.push(o)).expect("tick");
+    assert_eq!(
+        got,
+        vec![
+            queued("c2"),
+            chat_alert(2, "ada", "c2", 220),
+            ended(1, "ada", "c1", NotificationEnd::AssignedUnseen),
+            assigned("c1", "ada", true),
+            presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
+        ]
+    );
+    assert_eq!(sb.poll_output(), None);
+}
+
 // ---------------------------------------------------------------- D6
 
 #[test]
@@ -771,6 +841,34 @@ fn d6_tick_with_an_earlier_time_is_refused_and_changes_nothing() {
     );
     assert_eq!(sb.poll_output(), None);
     assert_eq!(sb.poll_timeout(), Some(at(120)));
+}
+
+#[test]
+fn d6_tick_with_an_earlier_time_is_refused_and_hands_over_nothing() {
+    let mut sb = Switchboard::new(chat_config(&["ada"])).expect("valid");
+    sb.handle(at(0), sign_in("ada")).expect("sign in");
+    sb.tick(at(50)).expect("tick");
+    sb.handle(at(50), chat("c1")).expect("arrive");
+    let before = sb.clone();
+    let mut got = Vec::new();
+    assert_eq!(
+        sb.tick_with(at(49), |o| got.push(o)),
+        Err(InputError::ClockWentBackwards {
+            now: at(49),
+            latest: at(50),
+        })
+    );
+    // Refused: the queued outputs stay queued, for `poll_output`.
+    assert_eq!(got, vec![]);
+    assert_eq!(sb, before);
+    assert_eq!(
+        drain(&mut sb),
+        vec![
+            signed_in("ada"),
+            queued("c1"),
+            chat_alert(1, "ada", "c1", 170)
+        ]
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Memory per agent, per open item and per closed item, measured with a
 //! counting global allocator (issue 5: within 1 KiB per agent and per open
-//! item). Run with `--nocapture` to see the figures; in release
+//! item), and the most a tick that fires many deadlines holds at once. Run
+//! with `--nocapture` to see the figures; in release
 //! (`cargo test --release --test memory -- --nocapture`) it measures 10,000
 //! agents and 50,000 items.
 
@@ -11,14 +12,28 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use switchboard::{
-    Agent, AgentId, Channel, Config, Input, Queue, Switchboard, WorkItem, WorkItemId, Workstream,
+    Agent, AgentId, Channel, Config, Input, OrgSettings, Output, Queue, Switchboard, WorkItem,
+    WorkItemId, Workstream,
 };
 
 /// Live heap bytes.
 static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+/// The most live heap bytes since it was last reset.
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// Held by each test while it counts, so that no other test allocates.
+static ALONE: Mutex<()> = Mutex::new(());
+
+/// Counts `size` more live bytes.
+fn grew(size: usize) {
+    let now = LIVE.fetch_add(size, Ordering::Relaxed) + size;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
 
 /// `System`, counting live bytes.
 struct Counting;
@@ -31,7 +46,7 @@ unsafe impl GlobalAlloc for Counting {
         // SAFETY: our caller upholds `alloc`'s contract, passed on as is.
         let ptr = unsafe { System.alloc(layout) };
         if !ptr.is_null() {
-            LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+            grew(layout.size());
         }
         ptr
     }
@@ -48,7 +63,7 @@ unsafe impl GlobalAlloc for Counting {
         let moved = unsafe { System.realloc(ptr, layout, new_size) };
         if !moved.is_null() {
             LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-            LIVE.fetch_add(new_size, Ordering::Relaxed);
+            grew(new_size);
         }
         moved
     }
@@ -97,9 +112,9 @@ fn leave(sb: &mut Switchboard, n: usize, ms: usize) {
         .expect("leave");
 }
 
-/// One test, so that no other test allocates while this one counts.
 #[test]
 fn memory_per_agent_open_item_and_closed_item() {
+    let _alone = ALONE.lock().unwrap_or_else(PoisonError::into_inner);
     let before_engine = live();
     let ids: Vec<AgentId> = (0..AGENTS).map(|i| AgentId::new(format!("a{i}"))).collect();
     let config = Config {
@@ -155,4 +170,80 @@ fn memory_per_agent_open_item_and_closed_item() {
     assert!(per_open <= 1024.0, "{per_open:.0} bytes per open item");
     assert!(per_closed <= 128.0, "{per_closed:.0} bytes per closed item");
     assert!(kept < per_open, "forgetting closed work freed nothing");
+}
+
+/// Agents, and offers each, of the engine whose offers all expire in one
+/// tick.
+const EXPIRING_AGENTS: usize = 100;
+const OFFERS_EACH: usize = 10;
+
+/// The most heap a tick holds beyond what the engine held before it, when
+/// every one of `EXPIRING_AGENTS * OFFERS_EACH` displayed offers expires
+/// and is rerouted in that tick; by `tick` and a drain afterwards, or by
+/// `tick_with`.
+fn peak_of_expiring_tick(handed_over: bool) -> usize {
+    let ids: Vec<AgentId> = (0..EXPIRING_AGENTS)
+        .map(|i| AgentId::new(format!("a{i}")))
+        .collect();
+    let mut sb = Switchboard::new(Config {
+        org: OrgSettings {
+            display_acknowledgement: false,
+            ..OrgSettings::default()
+        },
+        workstreams: vec![Workstream::new("chat", Channel::Chat)],
+        queues: vec![Queue::new("q", ids.iter().cloned())],
+        agents: ids.iter().map(|id| Agent::new(id.clone())).collect(),
+        ..Config::default()
+    })
+    .expect("valid config");
+    for id in ids {
+        sb.handle(at(0), Input::AgentSignedIn { agent: id })
+            .expect("sign in");
+    }
+    drain(&mut sb);
+    for n in 0..2 * EXPIRING_AGENTS * OFFERS_EACH {
+        arrive(&mut sb, n, 0);
+        drain(&mut sb);
+    }
+    assert_eq!(sb.pending_notifications(), EXPIRING_AGENTS * OFFERS_EACH);
+    let before = live();
+    PEAK.store(before, Ordering::Relaxed);
+    let mut rerouted = 0;
+    let mut count =
+        |output: Output| rerouted += usize::from(matches!(output, Output::Rerouted { .. }));
+    let due = at(120_000);
+    if handed_over {
+        sb.tick_with(due, &mut count).expect("tick");
+    } else {
+        sb.tick(due).expect("tick");
+        while let Some(output) = sb.poll_output() {
+            count(output);
+        }
+    }
+    assert_eq!(rerouted, EXPIRING_AGENTS * OFFERS_EACH);
+    PEAK.load(Ordering::Relaxed) - before
+}
+
+/// `tick_with` hands each output over as it arises, so a tick that fires
+/// a thousand deadlines holds one deadline's outputs at a time, where
+/// `tick` holds every output until the host drains them.
+#[test]
+fn tick_with_holds_no_backlog_of_outputs() {
+    let _alone = ALONE.lock().unwrap_or_else(PoisonError::into_inner);
+    let expiries = EXPIRING_AGENTS * OFFERS_EACH;
+    let queued = peak_of_expiring_tick(false);
+    let handed = peak_of_expiring_tick(true);
+    println!(
+        "{expiries} expiries in one tick: {queued} bytes held at most by tick, \
+         {handed} by tick_with"
+    );
+    // Each expiry queues three outputs (the ended notification, the
+    // reroute, the new notification) and a boxed notification.
+    let backlog = expiries * (3 * std::mem::size_of::<Output>() + 512);
+    assert!(
+        queued >= backlog,
+        "tick held {queued} bytes, under {backlog}"
+    );
+    // About one boxed notification at a time (616 bytes).
+    assert!(handed < 4 * 1024, "tick_with held {handed} bytes");
 }

@@ -27,7 +27,9 @@
 //!    signed-out agent or a closed item; late answers are `NotificationClosed`;
 //! 5. D4: the pending deadlines are exactly those the live state needs;
 //! 6. D2: a refused input changes nothing and queues nothing;
-//! 7. D7, D8: twin engines agree byte for byte, across snapshot round trips.
+//! 7. D7, D8: twin engines agree byte for byte, across snapshot round trips;
+//! 8. D5: the twin ticks with `tick_with`, which hands over the outputs
+//!    `tick` queues, in the same order, and leaves the same engine.
 //!
 //! A failing case is run again with a trace of every input and output.
 //! `PROPTEST_CASES` overrides the case counts at the end of the file.
@@ -2480,7 +2482,8 @@ fn json<T: serde::Serialize>(value: &T) -> String {
 struct Sim {
     /// The engine under test; replaced by its own restored snapshot now and then.
     sb: Switchboard,
-    /// Its twin, fed the same inputs and never restored (D7).
+    /// Its twin, fed the same inputs and never restored (D7), ticked with
+    /// `tick_with` (D5).
     twin: Switchboard,
     model: Model,
     now: i64,
@@ -2582,20 +2585,21 @@ impl Sim {
         self.model.check(&self.sb, self.ticked)
     }
 
-    /// Ticks both engines at `at` and checks everything (D3, D7).
+    /// Ticks both engines at `at` and checks everything (D3, D5, D7).
     fn tick(&mut self, at: i64) -> Result<(), String> {
         // Never before an input already handled.
         let at = self.latest.map_or(at, |latest| at.max(latest));
         self.log(|| format!("{at:>8}s tick"));
         let early = self.sb.poll_timeout().is_none_or(|d| d > time(at));
         let result = self.sb.tick(time(at));
-        let twin = self.twin.tick(time(at));
+        // The twin has its outputs handed over as they arise (D5).
+        let mut twin_outputs = Vec::new();
+        let twin = self.twin.tick_with(time(at), |o| twin_outputs.push(o));
         let outputs = drain(&mut self.sb);
         ensure!(
             !early || outputs.is_empty(),
             "D3: a tick before the next deadline gave outputs"
         );
-        let twin_outputs = drain(&mut self.twin);
         self.log_outputs(&outputs);
         ensure!(
             result.is_ok() && twin.is_ok(),
@@ -2603,7 +2607,11 @@ impl Sim {
         );
         ensure!(
             json(&outputs) == json(&twin_outputs),
-            "D7: twin engines gave different outputs: {outputs:?} and {twin_outputs:?}"
+            "D5, D7: tick and tick_with gave different outputs: {outputs:?} and {twin_outputs:?}"
+        );
+        ensure!(
+            self.twin == self.sb,
+            "D5: the engine ticked with tick_with differs"
         );
         self.now = at;
         self.latest = Some(at);
@@ -2717,6 +2725,14 @@ impl Sim {
                 ensure!(
                     self.sb.poll_output().is_none(),
                     "D6: a tick backwards queued outputs"
+                );
+                let before = self.twin.clone();
+                let mut handed = Vec::new();
+                let result = self.twin.tick_with(time(at), |o| handed.push(o));
+                ensure!(result == want, "D6: tick_with backwards gave {result:?}");
+                ensure!(
+                    self.twin == before && handed.is_empty(),
+                    "D6: tick_with backwards changed the state or handed over {handed:?}"
                 );
                 Ok(())
             }

@@ -40,16 +40,33 @@ pub(crate) fn loaded(agents: usize) -> Switchboard {
     sb
 }
 
-/// Fires every offer's deadline in one tick and drains the outputs: the
-/// time that took, once every offer of the `agents` agents is checked to
-/// have been rerouted.
-pub(crate) fn expire_all(sb: &mut Switchboard, agents: usize) -> Duration {
+/// How the host takes a tick's outputs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Take {
+    /// `tick`, then `poll_output` until `None`.
+    Drained,
+    /// `tick_with`, each output handed over as it arises.
+    HandedOver,
+}
+
+/// Fires every offer's deadline in one tick and takes the outputs as
+/// `take` says: the time that took, once every offer of the `agents`
+/// agents is checked to have been rerouted.
+pub(crate) fn expire_all(sb: &mut Switchboard, agents: usize, take: Take) -> Duration {
     let due = start() + TimeDelta::seconds(120);
-    let started = Instant::now();
-    sb.tick(due).expect("tick");
     let mut rerouted = 0_usize;
-    while let Some(output) = sb.poll_output() {
+    let mut count = |output: Output| {
         rerouted += usize::from(matches!(output, Output::Rerouted { .. }));
+    };
+    let started = Instant::now();
+    match take {
+        Take::Drained => {
+            sb.tick(due).expect("tick");
+            while let Some(output) = sb.poll_output() {
+                count(output);
+            }
+        }
+        Take::HandedOver => sb.tick_with(due, &mut count).expect("tick"),
     }
     let spent = started.elapsed();
     assert_eq!(rerouted, OFFERS_PER_AGENT * agents);
