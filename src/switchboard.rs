@@ -291,7 +291,10 @@ impl Switchboard {
     /// past both the end of chrono's range less the longest delay and the
     /// reach of the deadlines inputs set; nothing changes.
     pub fn tick(&mut self, now: DateTime<Utc>) -> Result<(), InputError> {
-        self.tick_to(now, None)
+        if self.start_tick(now)? {
+            self.fire_due(now, None);
+        }
+        Ok(())
     }
 
     /// [`tick`](Self::tick), handing every output to `sink` as it arises
@@ -337,20 +340,22 @@ impl Switchboard {
         now: DateTime<Utc>,
         mut sink: impl FnMut(Output),
     ) -> Result<(), InputError> {
-        self.tick_to(now, Some(&mut sink))?;
+        if self.start_tick(now)? {
+            self.fire_due(now, Some(&mut sink));
+        }
         while let Some(output) = self.state.outputs.pop_front() {
             sink(output);
         }
         Ok(())
     }
 
-    /// [`tick`](Self::tick), and with a `sink`, the outputs handed to it
-    /// after each deadline.
-    fn tick_to(
-        &mut self,
-        now: DateTime<Utc>,
-        sink: Option<&mut dyn FnMut(Output)>,
-    ) -> Result<(), InputError> {
+    /// Checks a tick's time and takes it as the latest; whether any
+    /// deadline is due by then. Always inlined: returned from a call, the
+    /// 48-byte `Result` goes through memory, and an idle tick took 98
+    /// instructions instead of 74 (76 with a plain `#[inline]`).
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn start_tick(&mut self, now: DateTime<Utc>) -> Result<bool, InputError> {
         self.check_clock(now)?;
         // Near the end of chrono's range a tick may still reach every
         // deadline an accepted input can have set, and no further: beyond,
@@ -367,10 +372,7 @@ impl Switchboard {
             }
         }
         self.state.latest = Some(now);
-        if self.state.timers.any_due(now) {
-            self.fire_due(now, sink);
-        }
-        Ok(())
+        Ok(self.state.timers.any_due(now))
     }
 
     /// Fires the deadlines due by `now`. Kept out of [`tick`](Self::tick),
