@@ -335,6 +335,11 @@ impl Switchboard {
     ///
     /// # Errors
     /// As [`tick`](Self::tick); nothing changes, and `sink` is not called.
+    ///
+    /// # Panics
+    /// Only if `sink` does. The engine is then as between two deadlines:
+    /// the outputs `sink` was not given stay queued for `poll_output`, and
+    /// the deadlines not yet fired fire at the next tick.
     pub fn tick_with(
         &mut self,
         now: DateTime<Utc>,

@@ -724,6 +724,32 @@ fn d5_tick_with_hands_over_what_tick_would_queue_in_the_same_order() {
 }
 
 #[test]
+fn d5_a_sink_that_panics_loses_nothing_the_next_tick_goes_on() {
+    let mut reference = three_offers().sb;
+    reference.tick(at(300)).expect("tick");
+    let all = drain(&mut reference);
+    assert_eq!(all.len(), 9);
+
+    let mut sb = three_offers().sb;
+    let mut got = Vec::new();
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        sb.tick_with(at(300), |o| {
+            got.push(o);
+            assert!(got.len() < 2, "the host fails on its second output");
+        })
+    }));
+    assert!(panicked.is_err());
+    // The first deadline's third output is still queued; the other two
+    // deadlines fire at the next tick, at the same time.
+    got.extend(drain(&mut sb));
+    assert_eq!(got.len(), 3);
+    sb.tick(at(300)).expect("tick");
+    got.extend(drain(&mut sb));
+    assert_eq!(got, all);
+    assert_eq!(sb, reference);
+}
+
+#[test]
 fn d5_tick_with_hands_over_outputs_still_queued_first() {
     let mut sb = Switchboard::new(chat_config(&["ada"])).expect("valid");
     sb.handle(at(0), sign_in("ada")).expect("sign in");
