@@ -495,26 +495,28 @@ fn three_offers() -> Harness {
     h
 }
 
+/// The outputs of one tick of [`three_offers`] at 300 s, well past every
+/// deadline: f1 (due 40 s, created last) fires first, then c1 and c2
+/// (both due 120 s) in creation order, each assigned unseen (T3).
+fn assigned_unseen_at_300() -> Vec<Output> {
+    vec![
+        ended(3, "cy", "f1", NotificationEnd::AssignedUnseen),
+        assigned("f1", "cy", true),
+        presence_changed("cy", "Available", "Busy", PresenceReason::Computed),
+        ended(1, "ada", "c1", NotificationEnd::AssignedUnseen),
+        assigned("c1", "ada", true),
+        presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
+        ended(2, "bob", "c2", NotificationEnd::AssignedUnseen),
+        assigned("c2", "bob", true),
+        presence_changed("bob", "Available", "Busy", PresenceReason::Computed),
+    ]
+}
+
 #[test]
 fn d3_tick_fires_due_deadlines_in_order_ties_in_creation_order() {
     let mut h = three_offers();
-    // One tick well past every deadline: f1 (due 40 s, created last)
-    // fires first, then c1 and c2 (both due 120 s) in creation order.
     h.sb.tick(at(300)).expect("tick");
-    assert_eq!(
-        drain(&mut h.sb),
-        vec![
-            ended(3, "cy", "f1", NotificationEnd::AssignedUnseen),
-            assigned("f1", "cy", true),
-            presence_changed("cy", "Available", "Busy", PresenceReason::Computed),
-            ended(1, "ada", "c1", NotificationEnd::AssignedUnseen),
-            assigned("c1", "ada", true),
-            presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
-            ended(2, "bob", "c2", NotificationEnd::AssignedUnseen),
-            assigned("c2", "bob", true),
-            presence_changed("bob", "Available", "Busy", PresenceReason::Computed),
-        ]
-    );
+    assert_eq!(drain(&mut h.sb), assigned_unseen_at_300());
     // Unseen reroutes, 480 s after each deadline (T3).
     assert_eq!(h.sb.poll_timeout(), Some(at(520)));
     assert_eq!(h.sb.pending_deadlines(), 3);
@@ -696,20 +698,7 @@ fn d5_tick_with_hands_over_what_tick_would_queue_in_the_same_order() {
     // Two ticks: the second fires deadlines the first one's deadlines set.
     handed.tick_with(at(300), |o| got.push(o)).expect("tick");
     assert_eq!(got, drain(&mut h.sb));
-    assert_eq!(
-        got,
-        vec![
-            ended(3, "cy", "f1", NotificationEnd::AssignedUnseen),
-            assigned("f1", "cy", true),
-            presence_changed("cy", "Available", "Busy", PresenceReason::Computed),
-            ended(1, "ada", "c1", NotificationEnd::AssignedUnseen),
-            assigned("c1", "ada", true),
-            presence_changed("ada", "Available", "Busy", PresenceReason::Computed),
-            ended(2, "bob", "c2", NotificationEnd::AssignedUnseen),
-            assigned("c2", "bob", true),
-            presence_changed("bob", "Available", "Busy", PresenceReason::Computed),
-        ]
-    );
+    assert_eq!(got, assigned_unseen_at_300());
     got.clear();
     h.sb.tick(at(600)).expect("tick");
     handed.tick_with(at(600), |o| got.push(o)).expect("tick");
