@@ -14,7 +14,9 @@
 //! three outputs. `floor/expiry_ops` does exactly that, in the order one
 //! tick does it (every deadline, then every reroute), at the size of the
 //! `expiry` bench: 100,000 agents, 1,000,000 offers and as many items
-//! waiting.
+//! waiting. `floor/expiry_dense` does the same on structures made for it
+//! (vectors by number, deadlines in order, a ring of agents per number of
+//! free units): what those steps cost where nothing is searched.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
@@ -58,16 +60,19 @@ fn floor(c: &mut Criterion) {
             timers.remove(&wrap);
             index.remove(&offered);
             index.insert((best.0, n, best.2));
-            for k in 0..10 {
-                outputs.push_back((n, k));
-            }
-            while let Some(out) = outputs.pop_front() {
-                black_box(out);
-            }
+            emit(&mut outputs, (0..10).map(|k| (n, k)));
             black_box((slot, agent));
         });
     });
     group.finish();
+}
+
+/// Queues `new` outputs and drains them, as a host does.
+fn emit(outputs: &mut VecDeque<(u64, u64)>, new: impl IntoIterator<Item = (u64, u64)>) {
+    outputs.extend(new);
+    while let Some(out) = outputs.pop_front() {
+        black_box(out);
+    }
 }
 
 /// An agent's entry in the index: free room, negated so that the most
@@ -111,14 +116,6 @@ impl Pending {
         self.index.insert(*entry);
     }
 
-    /// Queues `outputs` and drains them.
-    fn emit(&mut self, outputs: impl IntoIterator<Item = (u64, u64)>) {
-        self.outputs.extend(outputs);
-        while let Some(out) = self.outputs.pop_front() {
-            black_box(out);
-        }
-    }
-
     /// Fires every deadline due at the first one, as one tick does: each
     /// offer ends, its agent has room again and its item goes back to the
     /// front of the line; then each item put back is offered to the agent
@@ -137,7 +134,7 @@ impl Pending {
             };
             self.reindex(from, 1, None);
             requeued.push(item);
-            self.emit([(id, item), (item, u64::from(from))]);
+            emit(&mut self.outputs, [(id, item), (item, u64::from(from))]);
         }
         for &item in requeued.iter().rev() {
             self.waiting.push_front(item);
@@ -151,9 +148,127 @@ impl Pending {
             self.reindex(to, -1, Some(next));
             self.offers.insert(next, (to, item));
             self.timers.insert((due + 120, next));
-            self.emit([(next, u64::from(to))]);
+            emit(&mut self.outputs, [(next, u64::from(to))]);
         }
     }
+}
+
+/// The same steps on structures made for them: deadlines in a ring in the
+/// order they fall due, offers and items in vectors by number, and agents
+/// in one ring per number of free units, oldest first, where an entry goes
+/// stale when its agent moves again and is skipped when it comes up.
+struct Dense {
+    free: Vec<usize>,
+    /// How often each agent moved: an entry with an older count is stale.
+    moves: Vec<u32>,
+    rooms: Vec<VecDeque<(u32, u32)>>,
+    offers: Vec<(u32, u32)>,
+    /// Each item's offer, or `u32::MAX` while it waits.
+    items: Vec<u32>,
+    deadlines: VecDeque<(i64, u32)>,
+    waiting: VecDeque<u32>,
+    outputs: VecDeque<(u64, u64)>,
+}
+
+impl Dense {
+    fn new() -> Self {
+        let number = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let mut rooms: Vec<VecDeque<(u32, u32)>> = vec![VecDeque::new(); 11];
+        rooms[0] = (0..EXPIRY_AGENTS).map(|a| (number(a), 0)).collect();
+        let mut items = vec![u32::MAX; 2 * OFFERS];
+        for (n, offer) in items.iter_mut().take(OFFERS).enumerate() {
+            *offer = number(n);
+        }
+        let mut offers = Vec::with_capacity(2 * OFFERS);
+        offers.extend((0..OFFERS).map(|n| (number(n % EXPIRY_AGENTS), number(n))));
+        let mut deadlines = VecDeque::with_capacity(2 * OFFERS);
+        deadlines.extend((0..OFFERS).map(|n| (120, number(n))));
+        Dense {
+            free: vec![0; EXPIRY_AGENTS],
+            moves: vec![0; EXPIRY_AGENTS],
+            rooms,
+            offers,
+            items,
+            deadlines,
+            waiting: (OFFERS..2 * OFFERS).map(number).collect(),
+            outputs: VecDeque::new(),
+        }
+    }
+
+    /// Gives agent `a` one unit more (`more`) or less, and a fresh entry.
+    fn moved(&mut self, a: u32, more: bool) {
+        let k = a as usize;
+        self.free[k] = if more {
+            self.free[k] + 1
+        } else {
+            self.free[k] - 1
+        };
+        self.moves[k] += 1;
+        self.rooms[self.free[k]].push_back((a, self.moves[k]));
+    }
+
+    /// The agent with the most free units, longest there, if any has one.
+    fn most_free(&mut self) -> Option<u32> {
+        for room in self.rooms.iter_mut().skip(1).rev() {
+            while let Some(&(a, moves)) = room.front() {
+                if self.moves[a as usize] == moves {
+                    return Some(a);
+                }
+                room.pop_front();
+            }
+        }
+        None
+    }
+
+    /// [`Pending::expire_all`], on these structures.
+    fn expire_all(&mut self) {
+        let Some(&(due, _)) = self.deadlines.front() else {
+            return;
+        };
+        let mut requeued = Vec::with_capacity(OFFERS);
+        while self.deadlines.front().is_some_and(|&(at, _)| at == due) {
+            let Some((_, id)) = self.deadlines.pop_front() else {
+                return;
+            };
+            let (from, item) = self.offers[id as usize];
+            self.moved(from, true);
+            self.items[item as usize] = u32::MAX;
+            requeued.push(item);
+            emit(
+                &mut self.outputs,
+                [
+                    (u64::from(id), u64::from(item)),
+                    (u64::from(item), u64::from(from)),
+                ],
+            );
+        }
+        for &item in requeued.iter().rev() {
+            self.waiting.push_front(item);
+        }
+        for _ in 0..requeued.len() {
+            let (Some(item), Some(to)) = (self.waiting.pop_front(), self.most_free()) else {
+                return;
+            };
+            self.moved(to, false);
+            let id = u32::try_from(self.offers.len()).unwrap_or(u32::MAX);
+            self.offers.push((to, item));
+            self.items[item as usize] = id;
+            self.deadlines.push_back((due + 120, id));
+            emit(&mut self.outputs, [(u64::from(id), u64::from(to))]);
+        }
+    }
+}
+
+/// What a fresh state of a million offers takes for its tick, per expiry.
+fn per_expiry<S>(iterations: u64, fresh: impl Fn() -> S, expire_all: impl Fn(&mut S)) -> Duration {
+    let mut spent = Duration::ZERO;
+    for _ in 0..iterations {
+        let mut state = fresh();
+        let started = Instant::now();
+        expire_all(&mut state);
+        spent += started.elapsed();
+    }
+    spent / u32::try_from(OFFERS).unwrap_or(u32::MAX)
 }
 
 fn expiry_floor(c: &mut Criterion) {
@@ -161,16 +276,18 @@ fn expiry_floor(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function(BenchmarkId::new("expiry_ops", OFFERS), |b| {
         b.iter_custom(|iterations| {
-            let mut spent = Duration::ZERO;
-            for _ in 0..iterations {
-                let mut pending = Pending::new();
-                let started = Instant::now();
+            per_expiry(iterations, Pending::new, |pending| {
                 pending.expire_all();
-                spent += started.elapsed();
                 assert_eq!(pending.offers.len(), OFFERS);
-            }
-            // Report per expiry-and-reroute.
-            spent / u32::try_from(OFFERS).unwrap_or(u32::MAX)
+            })
+        });
+    });
+    group.bench_function(BenchmarkId::new("expiry_dense", OFFERS), |b| {
+        b.iter_custom(|iterations| {
+            per_expiry(iterations, Dense::new, |dense| {
+                dense.expire_all();
+                assert_eq!(dense.offers.len(), 2 * OFFERS);
+            })
         });
     });
     group.finish();
