@@ -1,5 +1,6 @@
-//! The floor: bare map and vector operations a dispatch cycle cannot avoid,
-//! measured in the same run so the engine-to-floor ratio can be read.
+//! The floor: bare map and vector operations a dispatch cycle or an expiry
+//! cannot avoid, measured in the same run so the engine-to-floor ratio can
+//! be read.
 //!
 //! One cycle must at least: look up the agent and the item by their ids,
 //! insert the new item, move one entry in an ordered index twice (offer and
@@ -12,7 +13,7 @@
 //! entry, put the item back in line and take the next one, move the chosen
 //! agent's entry, store the new offer and its deadline, and queue and drain
 //! three outputs. `floor/expiry_ops` does exactly that, in the order one
-//! tick does it (every deadline, then every reroute), at the size of the
+//! tick does it (each expiry rerouted before the next), at the size of the
 //! `expiry` bench: 100,000 agents, 1,000,000 offers and as many items
 //! waiting. `floor/expiry_dense` does the same on structures made for it
 //! (vectors by number, deadlines in order, a ring of agents per number of
@@ -118,13 +119,14 @@ impl Pending {
 
     /// Fires every deadline due at the first one, as one tick does: each
     /// offer ends, its agent has room again and its item goes back to the
-    /// front of the line; then each item put back is offered to the agent
-    /// with the most room.
+    /// front of the line, and the item is offered at once to the agent
+    /// with the most room (as in the engine, the agent who let it expire:
+    /// nobody else has any).
     fn expire_all(&mut self) {
         let Some(&(due, _)) = self.timers.first() else {
             return;
         };
-        let mut requeued = Vec::with_capacity(OFFERS);
+        let mut next = OFFERS as u64;
         while self.timers.first().is_some_and(|&(at, _)| at == due) {
             let Some((_, id)) = self.timers.pop_first() else {
                 return;
@@ -133,14 +135,7 @@ impl Pending {
                 return;
             };
             self.reindex(from, 1, None);
-            requeued.push(item);
-            emit(&mut self.outputs, [(id, item), (item, u64::from(from))]);
-        }
-        for &item in requeued.iter().rev() {
             self.waiting.push_front(item);
-        }
-        let numbers = OFFERS as u64..;
-        for next in numbers.take(requeued.len()) {
             let (Some(item), Some(&(_, _, to))) = (self.waiting.pop_front(), self.index.first())
             else {
                 return;
@@ -148,7 +143,9 @@ impl Pending {
             self.reindex(to, -1, Some(next));
             self.offers.insert(next, (to, item));
             self.timers.insert((due + 120, next));
-            emit(&mut self.outputs, [(next, u64::from(to))]);
+            let outputs = [(id, item), (item, u64::from(from)), (next, u64::from(to))];
+            emit(&mut self.outputs, outputs);
+            next += 1;
         }
     }
 }
@@ -225,7 +222,6 @@ impl Dense {
         let Some(&(due, _)) = self.deadlines.front() else {
             return;
         };
-        let mut requeued = Vec::with_capacity(OFFERS);
         while self.deadlines.front().is_some_and(|&(at, _)| at == due) {
             let Some((_, id)) = self.deadlines.pop_front() else {
                 return;
@@ -233,28 +229,20 @@ impl Dense {
             let (from, item) = self.offers[id as usize];
             self.moved(from, true);
             self.items[item as usize] = u32::MAX;
-            requeued.push(item);
-            emit(
-                &mut self.outputs,
-                [
-                    (u64::from(id), u64::from(item)),
-                    (u64::from(item), u64::from(from)),
-                ],
-            );
-        }
-        for &item in requeued.iter().rev() {
             self.waiting.push_front(item);
-        }
-        for _ in 0..requeued.len() {
             let (Some(item), Some(to)) = (self.waiting.pop_front(), self.most_free()) else {
                 return;
             };
             self.moved(to, false);
-            let id = u32::try_from(self.offers.len()).unwrap_or(u32::MAX);
+            let next = u32::try_from(self.offers.len()).unwrap_or(u32::MAX);
             self.offers.push((to, item));
-            self.items[item as usize] = id;
-            self.deadlines.push_back((due + 120, id));
-            emit(&mut self.outputs, [(u64::from(id), u64::from(to))]);
+            self.items[item as usize] = next;
+            self.deadlines.push_back((due + 120, next));
+            let outputs = [(id, item), (item, from), (next, to)];
+            emit(
+                &mut self.outputs,
+                outputs.map(|(a, b)| (u64::from(a), u64::from(b))),
+            );
         }
     }
 }
