@@ -348,10 +348,15 @@ impl Switchboard {
         if self.start_tick(now)? {
             self.fire_due(now, Some(&mut sink));
         }
+        self.hand_over(&mut sink);
+        Ok(())
+    }
+
+    /// Hands every queued output to `sink`, oldest first.
+    fn hand_over(&mut self, sink: &mut dyn FnMut(Output)) {
         while let Some(output) = self.state.outputs.pop_front() {
             sink(output);
         }
-        Ok(())
     }
 
     /// Checks a tick's time and takes it as the latest; whether any
@@ -400,9 +405,7 @@ impl Switchboard {
             }
             self.run_cycles(at);
             if let Some(sink) = sink.as_deref_mut() {
-                while let Some(output) = self.state.outputs.pop_front() {
-                    sink(output);
-                }
+                self.hand_over(sink);
             }
         }
         debug_assert!(self.indexes_consistent(), "queue indexes out of step");
