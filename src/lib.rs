@@ -94,6 +94,7 @@ mod switchboard;
 mod template;
 mod text;
 mod timer;
+mod tombstones;
 mod transfer;
 mod work;
 

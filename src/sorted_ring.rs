@@ -21,6 +21,8 @@
 use std::collections::{BTreeSet, VecDeque, btree_set, vec_deque};
 use std::ops::Bound::{Excluded, Unbounded};
 
+use crate::tombstones;
+
 /// A set of keys, in increasing order.
 #[derive(Debug, Clone)]
 pub(crate) struct SortedRing<K> {
@@ -42,9 +44,6 @@ impl<K> Default for SortedRing<K> {
         }
     }
 }
-
-/// Room a ring keeps however small it gets.
-const KEPT_ROOM: usize = 64;
 
 /// A key leaving from at most this many places from an end of the ring is
 /// taken out, moving the keys before it, rather than left as a tombstone
@@ -88,10 +87,7 @@ impl<K: Ord + Copy> SortedRing<K> {
         if !self.remove_from_ring(key) {
             return self.rest.remove(key);
         }
-        if self.dead > self.ring.len() - self.dead {
-            self.ring.retain(|&(_, live)| live);
-            self.dead = 0;
-        }
+        tombstones::compact(&mut self.ring, &mut self.dead, |&(_, live)| live);
         true
     }
 
@@ -127,22 +123,10 @@ impl<K: Ord + Copy> SortedRing<K> {
         true
     }
 
-    /// Drops tombstones from both ends, so that both ends are live keys,
-    /// and gives back room a busier moment left (a quarter used: halved).
+    /// Drops tombstones from both ends, so that both ends are live keys.
     #[inline]
     fn trim(&mut self) {
-        while let Some((_, false)) = self.ring.front() {
-            self.ring.pop_front();
-            self.dead -= 1;
-        }
-        while let Some((_, false)) = self.ring.back() {
-            self.ring.pop_back();
-            self.dead -= 1;
-        }
-        let room = self.ring.capacity();
-        if room > KEPT_ROOM && self.ring.len() < room / 4 {
-            self.ring.shrink_to(room / 2);
-        }
+        tombstones::trim(&mut self.ring, &mut self.dead, |&(_, live)| live);
     }
 
     /// The least key.

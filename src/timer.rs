@@ -34,6 +34,7 @@ use chrono::{DateTime, NaiveTime, TimeDelta, Timelike, Utc};
 
 use crate::front_tree::FrontTree;
 use crate::ids::NotificationId;
+use crate::tombstones;
 
 /// What happens when a deadline passes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,22 +125,10 @@ impl Lane {
         self.entries.len() - self.dead
     }
 
-    /// Drops tombstones from both ends, so that both ends are live, and
-    /// gives back room a busier moment left (a quarter used: halved room).
+    /// Drops tombstones from both ends, so that both ends are live.
     #[inline]
     fn trim(&mut self) {
-        while let Some((_, _, None)) = self.entries.front() {
-            self.entries.pop_front();
-            self.dead -= 1;
-        }
-        while let Some((_, _, None)) = self.entries.back() {
-            self.entries.pop_back();
-            self.dead -= 1;
-        }
-        let room = self.entries.capacity();
-        if room > 64 && self.entries.len() < room / 4 {
-            self.entries.shrink_to(room / 2);
-        }
+        tombstones::trim(&mut self.entries, &mut self.dead, |entry| entry.2.is_some());
     }
 
     /// Cancels the entry `key`; `false` when it is not here. Entries go
@@ -172,10 +161,7 @@ impl Lane {
             self.dead += 1;
         }
         self.trim();
-        if self.dead > self.live() {
-            self.entries.retain(|entry| entry.2.is_some());
-            self.dead = 0;
-        }
+        tombstones::compact(&mut self.entries, &mut self.dead, |entry| entry.2.is_some());
         true
     }
 }
