@@ -4,11 +4,12 @@
 //!
 //! Invariants checked:
 //! - no panic (V1), including the engine's own `debug_assert!`s;
-//! - a refused `handle`/`tick` leaves the engine equal to a clone taken
-//!   before and queues no output (D2, D6); a time earlier than the latest
-//!   accepted one is always refused (D6);
-//! - `tick(now)` leaves no deadline at or before `now`, and a second
-//!   `tick(now)` is a no-op (D3, D4);
+//! - a refused `handle`/`tick`/`tick_with` leaves the engine equal to a
+//!   clone taken before and queues (or hands over) no output (D2, D6); a
+//!   time earlier than the latest accepted one is always refused (D6);
+//! - `tick(now)` leaves no deadline at or before `now`, `tick_with` leaves
+//!   no output queued, and a second tick at `now`, either way, is a no-op
+//!   (D3, D4);
 //! - every work item has a location; an Offered item's notification is
 //!   pending (V2);
 //! - notification ids never repeat, every `Notify` ends at most once, an
@@ -22,6 +23,11 @@
 //!   engine;
 //! - replaying the same timed inputs on a fresh engine gives the same
 //!   outputs, byte for byte, and an equal engine (D7; one input in four).
+//!   Runs of even length tick with `tick_with` and their replays with
+//!   `tick` and a drain, so the two must agree output for output.
+//!
+//! Every `Input` is generated, `ForgetClosed` among them, so closed ids
+//! are forgotten and the same ids arrive again.
 //!
 //! Set `SWITCHBOARD_FUZZ_TRACE=1` to print the decoded config and every step
 //! (as `examples/replay` JSON lines) to stderr.
@@ -150,14 +156,19 @@ fn gen_template(u: &mut Unstructured<'_>, name: &str) -> Result<Template> {
         .with_countdown(u.arbitrary()?)
         .with_desktop(*pick(
             u,
-            &[DesktopMode::Never, DesktopMode::WhenInBackground, DesktopMode::Always],
+            &[
+                DesktopMode::Never,
+                DesktopMode::WhenInBackground,
+                DesktopMode::Always,
+            ],
         )?)
         .with_auto_assign(auto_assign, auto_accept);
     if u.arbitrary()? {
         t.icon = "/icons/bell.png".into();
     }
     for _ in 0..u.int_in_range(0..=2)? {
-        t.fields.push(TemplateField::new("Customer", *pick(u, &titles)?));
+        t.fields
+            .push(TemplateField::new("Customer", *pick(u, &titles)?));
     }
     Ok(t)
 }
@@ -244,7 +255,10 @@ fn gen_world(u: &mut Unstructured<'_>) -> Result<World> {
             base: BaseStatus::Available,
         },
     ];
-    let templates = vec![gen_template(u, TEMPLATES[0])?, gen_template(u, TEMPLATES[1])?];
+    let templates = vec![
+        gen_template(u, TEMPLATES[0])?,
+        gen_template(u, TEMPLATES[1])?,
+    ];
     let capacity_profiles = vec![
         CapacityProfile {
             id: ProfileId::new("p0"),
@@ -454,10 +468,7 @@ fn gen_work_item(u: &mut Unstructured<'_>, w: &World) -> Result<WorkItem> {
         item.sms_from = Some((*pick(u, &PHONES)?).into());
     }
     if u.ratio(1, 4)? {
-        item.required_skills = subset(u, &SKILLS)?
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
+        item.required_skills = subset(u, &SKILLS)?.into_iter().map(str::to_owned).collect();
     }
     item.escalated_from_bot = u.ratio(1, 5)?;
     if u.ratio(1, 4)? {
@@ -471,15 +482,15 @@ fn gen_work_item(u: &mut Unstructured<'_>, w: &World) -> Result<WorkItem> {
 
 /// Every `Input` variant: keep in step with `switchboard::Input`.
 fn gen_input(u: &mut Unstructured<'_>, w: &World, seen: &Seen) -> Result<Input> {
-    // 0..=35: one arm per variant; 36..=47: the answers that move work
+    // 0..=36: one arm per variant; 37..=48: the answers that move work
     // forward, again, so that conversations often get past an offer.
-    let pick_variant = match u.int_in_range(0..=47u8)? {
-        36..=39 => 11,     // Accept
-        40..=42 => 9,      // NotificationDisplayed
-        43..=44 => 13,     // Open
-        45 => 14,          // OpenWork
-        46 => 33,          // ConversationEnded
-        47 => 34,          // ConversationClosed
+    let pick_variant = match u.int_in_range(0..=48u8)? {
+        37..=40 => 11, // Accept
+        41..=43 => 9,  // NotificationDisplayed
+        44..=45 => 13, // Open
+        46 => 14,      // OpenWork
+        47 => 33,      // ConversationEnded
+        48 => 34,      // ConversationClosed
         n => n,
     };
     Ok(match pick_variant {
@@ -585,6 +596,7 @@ fn gen_input(u: &mut Unstructured<'_>, w: &World, seen: &Seen) -> Result<Input> 
         32 => Input::CustomerLeft { item: item_id(u)? },
         33 => Input::ConversationEnded { item: item_id(u)? },
         34 => Input::ConversationClosed { item: item_id(u)? },
+        35 => Input::ForgetClosed,
         _ => Input::ContactUpserted(Contact {
             id: ContactId::new(*pick(u, &CONTACTS)?),
             name: "Cass".into(),
@@ -663,6 +675,10 @@ struct Tracker {
     record: bool,
     /// Outputs seen so far.
     outputs: usize,
+    /// Tick with `tick_with`, taking each output as it arises, instead of
+    /// `tick` and then draining. The replay (D7) takes the other way, so
+    /// that the two must give the same outputs in the same order.
+    hand_over: bool,
     seen: Seen,
 }
 
@@ -718,10 +734,12 @@ impl Tracker {
                     "C4: overage reported as Some but empty: {over:?}"
                 );
                 if over.units > 0 {
-                    self.allowed_over.insert((agent.as_str().to_owned(), String::new()));
+                    self.allowed_over
+                        .insert((agent.as_str().to_owned(), String::new()));
                 }
                 for p in &over.profiles {
-                    self.allowed_over.insert((agent.as_str().to_owned(), p.as_str().to_owned()));
+                    self.allowed_over
+                        .insert((agent.as_str().to_owned(), p.as_str().to_owned()));
                 }
             }
             _ => {}
@@ -742,7 +760,8 @@ impl Tracker {
                 .unwrap_or_else(|| panic!("V2: work item {id} has no location"));
             if let WorkLocation::Offered { notification, .. } = location {
                 assert!(
-                    self.notified.contains_key(&notification) && !self.ended.contains(&notification),
+                    self.notified.contains_key(&notification)
+                        && !self.ended.contains(&notification),
                     "V2: {id} is offered by notification {notification}, which is not pending"
                 );
             }
@@ -758,7 +777,9 @@ impl Tracker {
         let mut over: BTreeSet<(String, String)> = BTreeSet::new();
         let mut detail = Vec::new();
         for agent in sb.agent_ids() {
-            let s = sb.agent_status(agent).expect("configured agent has a status");
+            let s = sb
+                .agent_status(agent)
+                .expect("configured agent has a status");
             if s.assigned_units < 0 || s.offered_units < 0 {
                 panic!("C1: negative units for {agent}: {s:?}");
             }
@@ -797,7 +818,10 @@ fn round_trip(sb: &Switchboard) -> Switchboard {
     let json = serde_json::to_string(&sb.snapshot()).expect("snapshot serialises");
     let back: Snapshot = serde_json::from_str(&json).expect("snapshot deserialises");
     let restored = Switchboard::restore(back).expect("D8: own snapshot restores");
-    assert!(restored == *sb, "D8: restored engine differs from the original");
+    assert!(
+        restored == *sb,
+        "D8: restored engine differs from the original"
+    );
     let again = serde_json::to_string(&restored.snapshot()).expect("snapshot serialises");
     assert_eq!(json, again, "D8: restored engine serialises differently");
     restored
@@ -820,18 +844,39 @@ fn tick(sb: &mut Switchboard, at: DateTime<Utc>, t: &mut Tracker, trace: bool) -
     if trace {
         eprintln!("{}", serde_json::json!({ "at": at, "tick": true }));
     }
-    match sb.tick(at) {
+    let mut handed = Vec::new();
+    let ticked = if t.hand_over {
+        sb.tick_with(at, |output| handed.push(output))
+    } else {
+        sb.tick(at)
+    };
+    match ticked {
         Ok(()) => {
             assert!(!backwards, "D6: tick at {at} accepted after {:?}", t.latest);
             t.latest = Some(at);
+            if t.hand_over {
+                assert!(sb.poll_output().is_none(), "tick_with left outputs queued");
+            }
+            for output in &handed {
+                t.output(output, trace);
+            }
             t.drain(sb, trace);
             if let Some(next) = sb.poll_timeout() {
-                assert!(next > at, "D3/D4: deadline {next} left due after tick({at})");
+                assert!(
+                    next > at,
+                    "D3/D4: deadline {next} left due after tick({at})"
+                );
             }
             // D3: a second tick at the same time is a no-op.
             let once = sb.clone();
+            let mut again = 0;
+            sb.tick_with(at, |_| again += 1)
+                .expect("D3: a repeated tick is accepted");
             sb.tick(at).expect("D3: a repeated tick is accepted");
-            assert!(sb.poll_output().is_none(), "D3: repeated tick emitted output");
+            assert!(
+                again == 0 && sb.poll_output().is_none(),
+                "D3: repeated tick emitted output"
+            );
             assert!(*sb == once, "D3: repeated tick changed the engine");
             true
         }
@@ -839,7 +884,14 @@ fn tick(sb: &mut Switchboard, at: DateTime<Utc>, t: &mut Tracker, trace: bool) -
             if trace {
                 eprintln!("    !! {e}");
             }
-            assert!(sb.poll_output().is_none(), "D2: refused tick queued output: {e}");
+            assert!(
+                handed.is_empty(),
+                "D2: refused tick_with handed over output: {e}"
+            );
+            assert!(
+                sb.poll_output().is_none(),
+                "D2: refused tick queued output: {e}"
+            );
             assert!(*sb == before, "D2: refused tick changed the engine: {e}");
             false
         }
@@ -905,7 +957,11 @@ fn apply(sb: &mut Switchboard, step: &Step, t: &mut Tracker, w: &World, trace: b
             }
             match sb.handle(at, input.clone()) {
                 Ok(()) => {
-                    assert!(!backwards, "D6: input at {at} accepted after {:?}", t.latest);
+                    assert!(
+                        !backwards,
+                        "D6: input at {at} accepted after {:?}",
+                        t.latest
+                    );
                     t.latest = Some(at);
                     // Now and then snapshot with outputs still queued.
                     if t.outputs % 7 == 3 {
@@ -917,7 +973,10 @@ fn apply(sb: &mut Switchboard, step: &Step, t: &mut Tracker, w: &World, trace: b
                     if trace {
                         eprintln!("    !! {e}");
                     }
-                    assert!(sb.poll_output().is_none(), "D2: refused input queued output: {e}");
+                    assert!(
+                        sb.poll_output().is_none(),
+                        "D2: refused input queued output: {e}"
+                    );
                     assert!(*sb == before, "D2: refused input changed the engine: {e}");
                 }
             }
@@ -940,9 +999,10 @@ fn run(data: &[u8]) -> Result<()> {
         return Ok(());
     };
     // D7 (below) runs for one input in four: it doubles the cost.
-    let replay_too = data.len() % 4 == 0;
+    let replay_too = data.len().is_multiple_of(4);
     let mut t = Tracker {
         record: replay_too,
+        hand_over: data.len().is_multiple_of(2),
         ..Tracker::default()
     };
     let mut steps = Vec::new();
@@ -983,6 +1043,7 @@ fn run(data: &[u8]) -> Result<()> {
     let mut replay = Switchboard::new(w.config.clone()).expect("config was accepted once");
     let mut r = Tracker {
         record: true,
+        hand_over: !t.hand_over,
         ..Tracker::default()
     };
     for step in &steps {
