@@ -402,6 +402,9 @@ struct Step {
 struct Seen {
     notifications: Vec<NotificationId>,
     sessions: Vec<SessionId>,
+    /// Items as they were assigned: what consults, transfers, releases
+    /// and ends can act on.
+    assigned: Vec<WorkItemId>,
 }
 
 fn agent_id(u: &mut Unstructured<'_>, w: &World) -> Result<AgentId> {
@@ -419,12 +422,27 @@ fn queue_id(u: &mut Unstructured<'_>, w: &World) -> Result<QueueId> {
     }))
 }
 
-fn item_id(u: &mut Unstructured<'_>) -> Result<WorkItemId> {
+/// The id of a new item: one of [`ITEMS`], now and then empty or odd.
+fn new_item_id(u: &mut Unstructured<'_>) -> Result<WorkItemId> {
     Ok(WorkItemId::new(match u.int_in_range(0..=40u8)? {
         0 => "",
         1 => "zz",
         n => ITEMS[usize::from(n) % ITEMS.len()],
     }))
+}
+
+/// The id of an item to act on: one recently assigned half the time (so
+/// that consults, transfers and ends meet work in hand), else as
+/// [`new_item_id`]. Drawn from [`ITEMS`] alone, the consult and transfer
+/// paths were reached in next to no runs.
+fn item_id(u: &mut Unstructured<'_>, seen: &Seen) -> Result<WorkItemId> {
+    if !seen.assigned.is_empty() && u.ratio(1, 2)? {
+        let back = usize::from(u.int_in_range(0..=7u8)?);
+        return Ok(
+            seen.assigned[seen.assigned.len() - 1 - back.min(seen.assigned.len() - 1)].clone(),
+        );
+    }
+    new_item_id(u)
 }
 
 /// Recent ids are likelier; sometimes one never issued.
@@ -445,7 +463,7 @@ fn gen_work_item(u: &mut Unstructured<'_>, w: &World) -> Result<WorkItem> {
         0 => "ws-none",
         n => WORKSTREAMS[usize::from(n) % WORKSTREAMS.len()].0,
     };
-    let mut item = WorkItem::new(item_id(u)?, WorkstreamId::new(ws), queue_id(u, w)?);
+    let mut item = WorkItem::new(new_item_id(u)?, WorkstreamId::new(ws), queue_id(u, w)?);
     item.priority = u.int_in_range(-2..=2)?;
     if u.ratio(1, 3)? {
         item.customer = Some(Customer {
@@ -542,7 +560,9 @@ fn gen_input(u: &mut Unstructured<'_>, w: &World, seen: &Seen) -> Result<Input> 
         13 => Input::Open {
             notification: notification(u, seen)?,
         },
-        14 => Input::OpenWork { item: item_id(u)? },
+        14 => Input::OpenWork {
+            item: item_id(u, seen)?,
+        },
         15 => Input::AgentOpenedSession {
             agent: agent_id(u, w)?,
         },
@@ -551,42 +571,52 @@ fn gen_input(u: &mut Unstructured<'_>, w: &World, seen: &Seen) -> Result<Input> 
             session: recent(u, &seen.sessions, SessionId)?,
         },
         17 => Input::Consult {
-            item: item_id(u)?,
+            item: item_id(u, seen)?,
             agent: agent_id(u, w)?,
         },
         18 => Input::LeaveConsult {
-            item: item_id(u)?,
+            item: item_id(u, seen)?,
             agent: agent_id(u, w)?,
         },
-        19 => Input::ReleaseWork { item: item_id(u)? },
-        20 => Input::CustomerReturned { item: item_id(u)? },
+        19 => Input::ReleaseWork {
+            item: item_id(u, seen)?,
+        },
+        20 => Input::CustomerReturned {
+            item: item_id(u, seen)?,
+        },
         21 => Input::Pick {
             agent: agent_id(u, w)?,
-            item: item_id(u)?,
+            item: item_id(u, seen)?,
         },
         22 => Input::TransferToQueue {
-            item: item_id(u)?,
+            item: item_id(u, seen)?,
             queue: queue_id(u, w)?,
         },
         23 => Input::TransferToAgent {
-            item: item_id(u)?,
+            item: item_id(u, seen)?,
             agent: agent_id(u, w)?,
         },
         24 => Input::SupervisorAssign {
-            item: item_id(u)?,
+            item: item_id(u, seen)?,
             agent: agent_id(u, w)?,
         },
         25 => Input::SupervisorTransfer {
-            item: item_id(u)?,
+            item: item_id(u, seen)?,
             target: if u.arbitrary()? {
                 TransferTarget::Queue(queue_id(u, w)?)
             } else {
                 TransferTarget::Agent(agent_id(u, w)?)
             },
         },
-        26 => Input::SupervisorClose { item: item_id(u)? },
-        27 => Input::Escalate { item: item_id(u)? },
-        28 => Input::EscalationEnded { item: item_id(u)? },
+        26 => Input::SupervisorClose {
+            item: item_id(u, seen)?,
+        },
+        27 => Input::Escalate {
+            item: item_id(u, seen)?,
+        },
+        28 => Input::EscalationEnded {
+            item: item_id(u, seen)?,
+        },
         29 => Input::AddQueueMember {
             queue: queue_id(u, w)?,
             agent: agent_id(u, w)?,
@@ -596,9 +626,15 @@ fn gen_input(u: &mut Unstructured<'_>, w: &World, seen: &Seen) -> Result<Input> 
             agent: agent_id(u, w)?,
         },
         31 => Input::WorkArrived(Box::new(gen_work_item(u, w)?)),
-        32 => Input::CustomerLeft { item: item_id(u)? },
-        33 => Input::ConversationEnded { item: item_id(u)? },
-        34 => Input::ConversationClosed { item: item_id(u)? },
+        32 => Input::CustomerLeft {
+            item: item_id(u, seen)?,
+        },
+        33 => Input::ConversationEnded {
+            item: item_id(u, seen)?,
+        },
+        34 => Input::ConversationClosed {
+            item: item_id(u, seen)?,
+        },
         35 => Input::ForgetClosed,
         _ => Input::ContactUpserted(Contact {
             id: ContactId::new(*pick(u, &CONTACTS)?),
@@ -704,6 +740,9 @@ impl Tracker {
             self.transcript.push(json);
         }
         self.outputs += 1;
+        if let Output::WorkAssigned { item, .. } = output {
+            self.seen.assigned.push(item.clone());
+        }
         match output {
             Output::Notify(n) => {
                 assert!(
