@@ -437,12 +437,15 @@ fn new_item_id(u: &mut Unstructured<'_>) -> Result<WorkItemId> {
 /// paths were reached in next to no runs.
 fn item_id(u: &mut Unstructured<'_>, seen: &Seen) -> Result<WorkItemId> {
     if !seen.assigned.is_empty() && u.ratio(1, 2)? {
-        let back = usize::from(u.int_in_range(0..=7u8)?);
-        return Ok(
-            seen.assigned[seen.assigned.len() - 1 - back.min(seen.assigned.len() - 1)].clone(),
-        );
+        return one_of_last(u, &seen.assigned);
     }
     new_item_id(u)
+}
+
+/// One of the last eight of `list`, which is not empty.
+fn one_of_last<T: Clone>(u: &mut Unstructured<'_>, list: &[T]) -> Result<T> {
+    let back = usize::from(u.int_in_range(0..=7u8)?);
+    Ok(list[list.len() - 1 - back.min(list.len() - 1)].clone())
 }
 
 /// Recent ids are likelier; sometimes one never issued.
@@ -450,8 +453,7 @@ fn recent<T: Copy>(u: &mut Unstructured<'_>, seen: &[T], any: impl Fn(u64) -> T)
     if seen.is_empty() || u.ratio(1, 10)? {
         return Ok(any(u.int_in_range(0..=seen.len() as u64 + 2)?));
     }
-    let back = usize::from(u.int_in_range(0..=7u8)?);
-    Ok(seen[seen.len() - 1 - back.min(seen.len() - 1)])
+    one_of_last(u, seen)
 }
 
 fn notification(u: &mut Unstructured<'_>, seen: &Seen) -> Result<NotificationId> {
